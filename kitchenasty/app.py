@@ -1,0 +1,92 @@
+"""`create_app(settings)`: the only place that wires everything together."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from litestar import Litestar
+from litestar.di import Provide
+from litestar.openapi import OpenAPIConfig
+from litestar.openapi.plugins import JsonRenderPlugin
+from litestar.openapi.spec import Components, SecurityScheme
+
+from kitchenasty import __version__
+from kitchenasty.auth.routes import AuthController
+from kitchenasty.core.config import BootSettings
+from kitchenasty.core.guards import provide_principal
+from kitchenasty.core.health import health
+from kitchenasty.core.http import EXCEPTION_HANDLERS
+from kitchenasty.core.openapi_docs import DOCS_ROUTES
+from kitchenasty.core.ratelimit import SlidingWindowLimiter
+from kitchenasty.core.realtime import realtime_plugins
+from kitchenasty.services import Services, build_services
+from kitchenasty.settings.routes import SettingsController
+from kitchenasty.staff.routes import StaffController
+
+
+def _domain_routes() -> list[Any]:
+    from kitchenasty.automation.routes import ROUTES as automation_routes
+    from kitchenasty.coupons.routes import ROUTES as coupon_routes
+    from kitchenasty.locations.routes import ROUTES as location_routes
+    from kitchenasty.menu.routes import ROUTES as menu_routes
+    from kitchenasty.orders.routes import ROUTES as order_routes
+    from kitchenasty.web.routes import ROUTES as web_routes
+
+    return [*location_routes, *menu_routes, *coupon_routes, *order_routes, *automation_routes, *web_routes]
+
+
+def create_app(settings: BootSettings, *, services: Services | None = None) -> Litestar:
+    """Build the application for `settings`. Nothing is opened until the app starts (lifespan)."""
+    services = services or build_services(settings)
+    per_minute = settings.login_attempts_per_minute
+
+    async def rate_limiting_enabled() -> bool:
+        return bool((await services.settings.resolved()).get("advanced.enableRateLimiting"))
+
+    async def on_startup(app: Litestar) -> None:
+        await services.automation.start()
+
+    async def on_shutdown(app: Litestar) -> None:
+        await services.automation.stop()
+        await services.db.dispose()
+
+    def provide_services() -> Services:
+        return services
+
+    app = Litestar(
+        route_handlers=[health, *DOCS_ROUTES, AuthController, StaffController, SettingsController, *_domain_routes()],
+        dependencies={
+            "principal": Provide(provide_principal),
+            "services": Provide(provide_services, sync_to_thread=False, use_cache=True),
+        },
+        exception_handlers=EXCEPTION_HANDLERS,
+        request_max_body_size=settings.max_body_kb * 1024,
+        on_startup=[on_startup],
+        on_shutdown=[on_shutdown],
+        openapi_config=OpenAPIConfig(
+            title="KitchenAsty API",
+            version=__version__,
+            path="/api/schema",
+            render_plugins=[JsonRenderPlugin()],
+            components=Components(
+                security_schemes={
+                    "BearerToken": SecurityScheme(type="http", scheme="bearer", bearer_format="JWT"),
+                }
+            ),
+            security=[{"BearerToken": []}],
+        ),
+        plugins=realtime_plugins(settings, services),
+        debug=False,
+    )
+    app.state.services = services
+    app.state.db = services.db
+    app.state.tokens = services.tokens
+    app.state.principals = services.staff_directory
+    app.state.rate_limiting_enabled = rate_limiting_enabled
+    app.state.limiters = {
+        "login": SlidingWindowLimiter(per_minute),
+        "register": SlidingWindowLimiter(per_minute),
+        "reset": SlidingWindowLimiter(per_minute),
+        "invite": SlidingWindowLimiter(per_minute * 3),
+    }
+    return app

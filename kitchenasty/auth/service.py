@@ -1,0 +1,162 @@
+"""Logins for staff and customers, `me`, and password resets (single use, 30 minutes, token by e-mail)."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from html import escape
+
+from sqlalchemy import select, update
+
+from kitchenasty.auth.models import PasswordResetToken
+from kitchenasty.auth.schemas import MeOut, StaffMe
+from kitchenasty.core import outbox
+from kitchenasty.core.db import Database
+from kitchenasty.core.errors import NotFound, Unauthorized, ValidationFailed
+from kitchenasty.core.guards import Principal
+from kitchenasty.core.schema import utcnow
+from kitchenasty.core.security import (
+    PrincipalType,
+    TokenClaims,
+    TokenCodec,
+    hash_password,
+    hash_token,
+    new_one_time_token,
+    verify_password,
+)
+from kitchenasty.customers.models import Customer
+from kitchenasty.customers.service import customer_out
+from kitchenasty.settings.service import SettingsService
+from kitchenasty.staff.models import StaffUser
+from kitchenasty.staff.service import normalise_email
+
+RESET_TTL = timedelta(minutes=30)
+INVALID_CREDENTIALS = "Invalid credentials"
+
+
+class AuthService:
+    def __init__(self, db: Database, tokens: TokenCodec, settings: SettingsService, *, base_url: str = "") -> None:
+        self.db = db
+        self.tokens = tokens
+        self.settings = settings
+        self.base_url = base_url.rstrip("/")
+
+    def issue(self, principal_type: PrincipalType, user: StaffUser | Customer) -> str:
+        role = user.role if isinstance(user, StaffUser) else None
+        return self.tokens.encode(TokenClaims(id=user.id, email=user.email, type=principal_type, role=role))  # type: ignore[arg-type]
+
+    async def login_staff(self, email: str, password: str) -> StaffUser:
+        async with self.db.session() as session:
+            user = await session.scalar(select(StaffUser).where(StaffUser.email == normalise_email(email)))
+        # verify even when the user is unknown or inactive, so timing does not tell which it was
+        valid = verify_password(user.password_hash if user else None, password)
+        if user is None or not valid or not user.is_active:
+            raise Unauthorized(INVALID_CREDENTIALS, code="INVALID_CREDENTIALS")
+        return user
+
+    async def login_customer(self, email: str, password: str) -> Customer:
+        async with self.db.session() as session:
+            customer = await session.scalar(select(Customer).where(Customer.email == normalise_email(email)))
+        valid = verify_password(customer.password_hash if customer else None, password)
+        if customer is None or not valid:
+            raise Unauthorized(INVALID_CREDENTIALS, code="INVALID_CREDENTIALS")
+        return customer
+
+    async def me(self, principal: Principal) -> MeOut:
+        async with self.db.session() as session:
+            if principal.is_staff:
+                user = await session.get(StaffUser, principal.id)
+                if user is None:
+                    raise NotFound("Account not found", code="ACCOUNT_NOT_FOUND")
+                return MeOut(
+                    type="staff",
+                    user=StaffMe(id=user.id, email=user.email, name=user.name, role=user.role, phone=user.phone),
+                )  # type: ignore[arg-type]
+            customer = await session.get(Customer, principal.id)
+            if customer is None:
+                raise NotFound("Account not found", code="ACCOUNT_NOT_FOUND")
+            return MeOut(type="customer", customer=customer_out(customer))
+
+    # ---------------------------------------------------------------- password reset
+
+    def reset_url(self, token: str) -> str:
+        return f"{self.base_url}/reset-password?token={token}"
+
+    async def request_reset(self, *, principal_type: PrincipalType, email: str) -> str | None:
+        """Create a reset token and e-mail its link. Answers the same whether or not the account exists.
+
+        Returns the raw token (for the CLI and tests); the HTTP route never reveals it.
+        """
+        mail_configured, restaurant = await self.settings.mail_context()
+        email = normalise_email(email)
+        model = StaffUser if principal_type == "staff" else Customer
+        token, token_hash = new_one_time_token()
+        link = self.reset_url(token)
+        async with self.db.transaction() as session:
+            account = await session.scalar(select(model).where(model.email == email))
+            if account is None or (isinstance(account, StaffUser) and not account.is_active):
+                return None
+            session.add(
+                PasswordResetToken(
+                    token_hash=token_hash,
+                    principal_type=principal_type,
+                    principal_id=account.id,
+                    expires_at=utcnow() + RESET_TTL,
+                )
+            )
+            if mail_configured:
+                outbox.enqueue_email(
+                    session,
+                    to=email,
+                    subject=f"Reset your {restaurant} password",
+                    html=(
+                        f"<p>Someone asked to reset the password of your {escape(restaurant)} account.</p>"
+                        f'<p><a href="{escape(link)}">Choose a new password</a> (valid for 30 minutes, '
+                        f"single use).</p><p>If it was not you, ignore this e-mail.</p>"
+                    ),
+                    text=(
+                        f"Someone asked to reset the password of your {restaurant} account.\n"
+                        f"Choose a new password (valid for 30 minutes, single use): {link}\n"
+                        "If it was not you, ignore this e-mail.\n"
+                    ),
+                    source="builtin:password_reset",
+                )
+        return token
+
+    async def reset_password(self, *, token: str, password: str) -> PrincipalType:
+        password_hash = hash_password(password)
+        now = utcnow()
+        async with self.db.transaction() as session:
+            reset = await session.scalar(
+                select(PasswordResetToken).where(PasswordResetToken.token_hash == hash_token(token))
+            )
+            if reset is None or reset.used_at is not None or reset.expires_at <= now:
+                raise ValidationFailed(
+                    "This reset link is invalid, used or expired; ask for a new one", code="RESET_TOKEN_INVALID"
+                )
+            claimed = await session.execute(
+                update(PasswordResetToken)
+                .where(PasswordResetToken.id == reset.id, PasswordResetToken.used_at.is_(None))
+                .values(used_at=now)
+            )
+            if claimed.rowcount != 1:  # type: ignore[attr-defined]
+                raise ValidationFailed(
+                    "This reset link is invalid, used or expired; ask for a new one", code="RESET_TOKEN_INVALID"
+                )
+            model = StaffUser if reset.principal_type == "staff" else Customer
+            account = await session.get(model, reset.principal_id)
+            if account is None:
+                raise ValidationFailed(
+                    "This reset link is invalid, used or expired; ask for a new one", code="RESET_TOKEN_INVALID"
+                )
+            account.password_hash = password_hash
+            # every other outstanding link for the account stops working too
+            await session.execute(
+                update(PasswordResetToken)
+                .where(
+                    PasswordResetToken.principal_type == reset.principal_type,
+                    PasswordResetToken.principal_id == reset.principal_id,
+                    PasswordResetToken.used_at.is_(None),
+                )
+                .values(used_at=now)
+            )
+        return reset.principal_type  # type: ignore[return-value]

@@ -1,0 +1,1 @@
+"""Automation rules and the outbox (built in issue 4)."""

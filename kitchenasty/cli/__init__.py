@@ -1,0 +1,48 @@
+"""`kitchenasty`: the owner's command line (Typer + Rich)."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+
+from kitchenasty import __version__
+
+app = typer.Typer(
+    name="kitchenasty",
+    help="KitchenAsty: restaurant ordering and kitchen display on one box.",
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+    add_completion=False,
+    rich_markup_mode="rich",
+)
+
+
+def _version(value: bool) -> None:
+    if value:
+        typer.echo(f"kitchenasty {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def root(
+    version: Annotated[
+        bool, typer.Option("--version", callback=_version, is_eager=True, help="Show the version and exit.")
+    ] = False,
+) -> None:
+    """Run `kitchenasty init`, then `kitchenasty serve`."""
+
+
+def _register() -> None:
+    from kitchenasty.cli import init, migrate, serve, settings, staff
+
+    for module in (init, migrate, serve, staff):
+        module.register(app)
+    app.add_typer(settings.app, name="settings")
+
+
+_register()
+
+
+def main() -> None:
+    app()

@@ -1,0 +1,95 @@
+"""`kitchenasty init`: data dir, secret key, config file, database at head, first SUPER_ADMIN, demo data."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+
+from kitchenasty.cli.console import (
+    ConfigOption,
+    DataDirOption,
+    boot_settings,
+    fail,
+    handle_errors,
+    is_interactive,
+    out,
+    run,
+)
+from kitchenasty.core import datadir
+from kitchenasty.core.config import BootSettings
+from kitchenasty.core.security import generate_secret
+from kitchenasty.services import Services
+
+
+async def ensure_webhook_secret(services: Services) -> None:
+    """Webhook signatures need a key; generate one the first time (never a default)."""
+    resolved = await services.settings.resolved()
+    if not resolved.get("advanced.webhookSigningSecret"):
+        await services.settings.update_group("advanced", {"webhookSigningSecret": generate_secret(32)})
+
+
+async def create_admin(services: Services, email: str, password: str, name: str) -> str:
+    user = await services.staff.create(email=email, password=password, name=name, role="SUPER_ADMIN")
+    return user.email
+
+
+def prepare_data_dir(boot: BootSettings) -> BootSettings:
+    """Create what is missing and return the settings reloaded (the new secret key is now on disk)."""
+    report = datadir.prepare(boot)
+    for line in report.created:
+        out.print(f"created {line}")
+    if report.migrated_to:
+        out.print(f"database migrated to {report.migrated_to}")
+    reloaded = boot_settings(boot.data_dir, boot.config_path)
+    run(ensure_webhook_secret, reloaded)
+    return reloaded
+
+
+def register(app: typer.Typer) -> None:
+    @app.command()
+    @handle_errors
+    def init(
+        data_dir: DataDirOption = None,
+        config: ConfigOption = None,
+        admin_email: Annotated[str | None, typer.Option(help="E-mail of the first SUPER_ADMIN.")] = None,
+        admin_password: Annotated[
+            str | None,
+            typer.Option(
+                envvar="KITCHENASTY_ADMIN_PASSWORD", help="Password of the first SUPER_ADMIN (8+ characters)."
+            ),
+        ] = None,
+        admin_name: Annotated[str, typer.Option(help="Display name of the first SUPER_ADMIN.")] = "Owner",
+        demo: Annotated[bool, typer.Option("--demo", help="Add a demo restaurant (location, menu, coupon).")] = False,
+        force: Annotated[
+            bool,
+            typer.Option(
+                "--force", help="Proceed on a data dir that is already initialised (keeps its secret, config and data)."
+            ),
+        ] = False,
+    ) -> None:
+        """Create the data dir, secret key, config file, database and the first SUPER_ADMIN."""
+        boot = boot_settings(data_dir, config)
+        if datadir.is_initialised(boot) and not force:
+            fail(f"{boot.data_dir} is already initialised; use --force to add an admin or demo data to it")
+        if admin_email is None and admin_password is None and is_interactive():
+            admin_email = typer.prompt("Admin e-mail")
+        if admin_email is not None and admin_password is None and is_interactive():
+            admin_password = typer.prompt("Admin password", hide_input=True, confirmation_prompt=True)
+        if not admin_email or not admin_password:
+            fail("give --admin-email and --admin-password (no terminal to prompt for them)")
+        if len(admin_password) < 8:
+            fail("the admin password must have at least 8 characters")
+        boot = prepare_data_dir(boot)
+
+        async def finish(services: Services) -> str:
+            email = await create_admin(services, admin_email, admin_password, admin_name)
+            if demo:
+                from kitchenasty.menu.demo import seed_demo
+
+                out.print(await seed_demo(services))
+            return email
+
+        email = run(finish, boot)
+        out.print(f"[green]ready[/]: SUPER_ADMIN {email}; data in {boot.data_dir}")
+        out.print("next: [bold]kitchenasty serve[/]" + (f" --data-dir {boot.data_dir}" if data_dir else ""))

@@ -1,0 +1,90 @@
+"""`kitchenasty serve`: check the data dir and database, print the URLs, run the app on uvicorn."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+
+from kitchenasty.cli.console import ConfigOption, DataDirOption, boot_settings, fail, handle_errors, out
+from kitchenasty.core import datadir
+from kitchenasty.core import migrate as migrations
+from kitchenasty.core.config import BootSettings
+from kitchenasty.core.logging import configure_logging, get_logger, register_secret
+
+
+def check_database(boot: BootSettings, *, allow_migrate: bool) -> None:
+    current = migrations.current_revision(boot.database_url)
+    head = migrations.head_revision()
+    if current == head:
+        return
+    if not migrations.is_known(current):
+        fail(f"the database is at revision {current}, newer than this program ({head}); upgrade KitchenAsty")
+    if not allow_migrate:
+        fail(
+            f"the database is at revision {current or 'none'} but this program needs {head}; "
+            "run `kitchenasty migrate` (or `kitchenasty serve --migrate`)"
+        )
+    migrations.upgrade(boot.database_url)
+    out.print(f"database upgraded: revision {current or 'none'} -> {head}")
+
+
+def print_urls(boot: BootSettings) -> None:
+    base = boot.base_url
+    out.print(f"[bold]KitchenAsty[/] listening on {boot.host}:{boot.port}")
+    out.print(f"  storefront       {base}/")
+    out.print(f"  kitchen display  {base}/kitchen")
+    out.print(f"  API docs         {base}/api/docs")
+
+
+def serve_app(boot: BootSettings) -> None:
+    import uvicorn
+
+    from kitchenasty.app import create_app
+
+    configure_logging(boot.log_level, boot.log_format)
+    for secret in (boot.secret_key,):
+        register_secret(secret)
+    app = create_app(boot)
+    config = uvicorn.Config(
+        app,
+        host=boot.host,
+        port=boot.port,
+        log_config=None,
+        access_log=False,
+        ws="websockets",
+        ws_per_message_deflate=False,
+        server_header=False,
+        lifespan="on",
+        timeout_graceful_shutdown=10,
+    )
+    get_logger("kitchenasty.serve").info("starting", host=boot.host, port=boot.port, data_dir=str(boot.data_dir))
+    uvicorn.Server(config).run()
+
+
+def register(app: typer.Typer) -> None:
+    @app.command()
+    @handle_errors
+    def serve(
+        data_dir: DataDirOption = None,
+        config: ConfigOption = None,
+        host: Annotated[str | None, typer.Option(help="Bind address (default from config, else 0.0.0.0).")] = None,
+        port: Annotated[int | None, typer.Option(help="Port (default from config, else 8000).")] = None,
+        migrate: Annotated[bool, typer.Option("--migrate", help="Upgrade the database first if needed.")] = False,
+    ) -> None:
+        """Run the storefront, kitchen display and API."""
+        from kitchenasty.cli.init import prepare_data_dir
+
+        boot = boot_settings(data_dir, config, host=host, port=port)
+        if not datadir.is_initialised(boot):
+            boot = prepare_data_dir(boot)
+            boot = boot_settings(boot.data_dir, config, host=host, port=port)
+            out.print(f"initialised a new data dir at {boot.data_dir}")
+            out.print(
+                "create the first admin with: [bold]kitchenasty create-admin --email you@example.com[/]"
+                + (f" --data-dir {boot.data_dir}" if data_dir else "")
+            )
+        else:
+            check_database(boot, allow_migrate=migrate)
+        print_urls(boot)
+        serve_app(boot)

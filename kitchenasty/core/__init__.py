@@ -1,0 +1,1 @@
+"""Plumbing shared by every domain. Never imports a domain package."""

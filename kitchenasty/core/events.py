@@ -1,0 +1,109 @@
+"""Typed domain events: recorded in the same transaction as the change, published in-process after commit.
+
+`record(session, event)` writes the event row (the durable record the automation worker acts on) and queues the
+event on the session; `Database` publishes queued events on the `EventBus` only after the commit succeeded.
+A failing subscriber is logged and never breaks the publisher or the other subscribers.
+"""
+
+from __future__ import annotations
+
+import inspect
+from collections import defaultdict
+from collections.abc import Awaitable, Callable
+from datetime import datetime
+from typing import Any, ClassVar
+
+import msgspec
+from sqlalchemy import Index, String
+from sqlalchemy.orm import Mapped, Session, mapped_column
+
+from kitchenasty.core.logging import get_logger
+from kitchenasty.core.schema import Base, IdMixin, JSONColumn, UTCDateTime, utcnow
+
+log = get_logger("kitchenasty.events")
+
+PENDING_EVENTS_KEY = "kitchenasty.pending_events"
+
+
+class DomainEvent(msgspec.Struct, frozen=True, kw_only=True, rename="camel"):
+    """Base of every event. Subclasses set `name` (e.g. "order.created") and carry JSON-able fields."""
+
+    name: ClassVar[str] = ""
+
+    def payload(self) -> dict[str, Any]:
+        return msgspec.to_builtins(self)
+
+
+EVENT_TYPES: dict[str, type[DomainEvent]] = {}
+
+
+def event_type(cls: type[DomainEvent]) -> type[DomainEvent]:
+    """Class decorator: register an event class under its name (used to validate automation rules)."""
+    if not cls.name:
+        raise ValueError(f"{cls.__name__} has no name")
+    EVENT_TYPES[cls.name] = cls
+    return cls
+
+
+class EventRecord(IdMixin, Base):
+    """The durable record of an event, written in the transaction that caused it."""
+
+    __tablename__ = "events"
+
+    name: Mapped[str] = mapped_column(String(64), nullable=False)
+    payload: Mapped[dict[str, Any]] = mapped_column(JSONColumn, nullable=False)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, nullable=False)
+    processed_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
+
+    __table_args__ = (Index("ix_events_unprocessed", "processed_at", "created_at"),)
+
+
+def record(session: Session | Any, event: DomainEvent) -> None:
+    """Write `event` in the session's transaction and queue it for publication after commit.
+
+    Accepts a sync `Session` or an `AsyncSession` (both expose `.add` and `.info`).
+    """
+    session.add(EventRecord(name=event.name, payload=event.payload()))
+    session.info.setdefault(PENDING_EVENTS_KEY, []).append(event)
+
+
+def notify(session: Session | Any, event: DomainEvent) -> None:
+    """Queue an in-process notification for after commit, without a durable row (cache invalidation, wake-ups)."""
+    pending = session.info.setdefault(PENDING_EVENTS_KEY, [])
+    if event not in pending:
+        pending.append(event)
+
+
+def take_pending(session: Session | Any) -> list[DomainEvent]:
+    return session.info.pop(PENDING_EVENTS_KEY, [])
+
+
+Handler = Callable[[DomainEvent], Awaitable[None] | None]
+
+
+class EventBus:
+    """In-process publish/subscribe, keyed by event class (or "*" for every event)."""
+
+    def __init__(self) -> None:
+        self._handlers: dict[str, list[Handler]] = defaultdict(list)
+
+    def subscribe(self, event: type[DomainEvent] | str, handler: Handler) -> None:
+        key = event if isinstance(event, str) else event.name
+        self._handlers[key].append(handler)
+
+    async def publish(self, event: DomainEvent) -> None:
+        for handler in (*self._handlers.get(event.name, ()), *self._handlers.get("*", ())):
+            try:
+                result = handler(event)
+                if inspect.isawaitable(result):
+                    await result
+            except Exception:
+                log.exception(
+                    "event subscriber failed",
+                    event_name=event.name,
+                    subscriber=getattr(handler, "__qualname__", repr(handler)),
+                )
+
+    async def publish_all(self, events: list[DomainEvent]) -> None:
+        for event in events:
+            await self.publish(event)

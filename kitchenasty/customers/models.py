@@ -1,0 +1,17 @@
+from __future__ import annotations
+
+from sqlalchemy import String
+from sqlalchemy.orm import Mapped, mapped_column
+
+from kitchenasty.core.schema import Base, IdMixin, TimestampMixin
+
+
+class Customer(IdMixin, TimestampMixin, Base):
+    """A registered guest. Guests who order without an account are stored on the order, not here."""
+
+    __tablename__ = "customers"
+
+    email: Mapped[str] = mapped_column(String(254), unique=True, nullable=False)
+    password_hash: Mapped[str | None] = mapped_column(String(255))
+    name: Mapped[str] = mapped_column(String(120), nullable=False)
+    phone: Mapped[str | None] = mapped_column(String(40))

@@ -1,0 +1,8 @@
+from __future__ import annotations
+
+from typing import Any
+
+
+class MenuService:
+    def __init__(self, *args: Any) -> None:
+        self.args = args

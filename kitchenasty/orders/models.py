@@ -1,0 +1,111 @@
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Any
+
+from sqlalchemy import Date, ForeignKey, Index, Integer, String, Text
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from kitchenasty.core.schema import Base, IdMixin, JSONColumn, TimestampMixin, UTCDateTime, utcnow
+
+
+class Order(IdMixin, TimestampMixin, Base):
+    """A placed order. Amounts are cents; items and options are snapshots taken when the order was placed."""
+
+    __tablename__ = "orders"
+
+    order_number: Mapped[str] = mapped_column(String(32), unique=True, nullable=False)
+    tracking_token: Mapped[str] = mapped_column(String(64), unique=True, nullable=False)
+    customer_id: Mapped[str | None] = mapped_column(ForeignKey("customers.id", ondelete="SET NULL"))
+    location_id: Mapped[str] = mapped_column(ForeignKey("locations.id", ondelete="RESTRICT"), nullable=False)
+    order_type: Mapped[str] = mapped_column(String(16), nullable=False)
+    status: Mapped[str] = mapped_column(String(20), nullable=False, default="PENDING")
+    subtotal_cents: Mapped[int] = mapped_column(Integer, nullable=False)
+    discount_cents: Mapped[int] = mapped_column(Integer, nullable=False, default=0)
+    delivery_fee_cents: Mapped[int] = mapped_column(Integer, nullable=False, default=0)
+    tax_cents: Mapped[int] = mapped_column(Integer, nullable=False, default=0)
+    tip_cents: Mapped[int] = mapped_column(Integer, nullable=False, default=0)
+    total_cents: Mapped[int] = mapped_column(Integer, nullable=False)
+    tax_rate_bp: Mapped[int] = mapped_column(Integer, nullable=False, default=0)
+    coupon_id: Mapped[str | None] = mapped_column(ForeignKey("coupons.id", ondelete="SET NULL"))
+    coupon_code: Mapped[str | None] = mapped_column(String(50))
+    scheduled_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    comment: Mapped[str | None] = mapped_column(Text)
+    guest_name: Mapped[str | None] = mapped_column(String(120))
+    guest_email: Mapped[str | None] = mapped_column(String(254))
+    guest_phone: Mapped[str | None] = mapped_column(String(40))
+    delivery_address: Mapped[dict[str, Any] | None] = mapped_column(JSONColumn)
+    table_id: Mapped[str | None] = mapped_column(ForeignKey("tables.id", ondelete="SET NULL"))
+    table_name: Mapped[str | None] = mapped_column(String(60))
+    payment_method: Mapped[str] = mapped_column(String(16), nullable=False, default="CASH")
+    idempotency_key: Mapped[str | None] = mapped_column(String(128), unique=True)
+    request_fingerprint: Mapped[str | None] = mapped_column(String(64))
+
+    items: Mapped[list[OrderItem]] = relationship(
+        back_populates="order", cascade="all, delete-orphan", order_by="OrderItem.position"
+    )
+
+    __table_args__ = (
+        Index("ix_orders_status_created", "status", "created_at"),
+        Index("ix_orders_customer_created", "customer_id", "created_at"),
+        Index("ix_orders_location_created", "location_id", "created_at"),
+    )
+
+
+class OrderItem(IdMixin, Base):
+    __tablename__ = "order_items"
+
+    order_id: Mapped[str] = mapped_column(ForeignKey("orders.id", ondelete="CASCADE"), nullable=False, index=True)
+    menu_item_id: Mapped[str] = mapped_column(
+        ForeignKey("menu_items.id", ondelete="RESTRICT"), nullable=False, index=True
+    )
+    position: Mapped[int] = mapped_column(Integer, nullable=False, default=0)
+    name: Mapped[str] = mapped_column(String(120), nullable=False)
+    quantity: Mapped[int] = mapped_column(Integer, nullable=False)
+    unit_price_cents: Mapped[int] = mapped_column(Integer, nullable=False)
+    subtotal_cents: Mapped[int] = mapped_column(Integer, nullable=False)
+    comment: Mapped[str | None] = mapped_column(Text)
+
+    order: Mapped[Order] = relationship(back_populates="items")
+    options: Mapped[list[OrderItemOption]] = relationship(
+        back_populates="order_item", cascade="all, delete-orphan", order_by="OrderItemOption.position"
+    )
+
+
+class OrderItemOption(IdMixin, Base):
+    __tablename__ = "order_item_options"
+
+    order_item_id: Mapped[str] = mapped_column(
+        ForeignKey("order_items.id", ondelete="CASCADE"), nullable=False, index=True
+    )
+    menu_option_value_id: Mapped[str] = mapped_column(
+        ForeignKey("menu_option_values.id", ondelete="RESTRICT"), nullable=False, index=True
+    )
+    position: Mapped[int] = mapped_column(Integer, nullable=False, default=0)
+    name: Mapped[str] = mapped_column(String(120), nullable=False)
+    value: Mapped[str] = mapped_column(String(120), nullable=False)
+    price_modifier_cents: Mapped[int] = mapped_column(Integer, nullable=False, default=0)
+
+    order_item: Mapped[OrderItem] = relationship(back_populates="options")
+
+
+class OrderStatusChange(IdMixin, Base):
+    """The history of an order's status (who moved it, when)."""
+
+    __tablename__ = "order_status_changes"
+
+    order_id: Mapped[str] = mapped_column(ForeignKey("orders.id", ondelete="CASCADE"), nullable=False, index=True)
+    from_status: Mapped[str | None] = mapped_column(String(20))
+    to_status: Mapped[str] = mapped_column(String(20), nullable=False)
+    actor_type: Mapped[str] = mapped_column(String(16), nullable=False)
+    actor_id: Mapped[str | None] = mapped_column(String(32))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), nullable=False, default=utcnow)
+
+
+class OrderCounter(Base):
+    """Per-day order sequence, so order numbers are short, readable and unique under concurrent placement."""
+
+    __tablename__ = "order_counters"
+
+    day: Mapped[date] = mapped_column(Date, primary_key=True)
+    last_value: Mapped[int] = mapped_column(Integer, nullable=False, default=0)

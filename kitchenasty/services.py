@@ -1,0 +1,77 @@
+"""The service container: one instance of every domain service, built once per app (or CLI command)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import timedelta
+from typing import TypeAlias
+
+from litestar.di import NamedDependency
+
+from kitchenasty.auth.service import AuthService
+from kitchenasty.automation.service import AutomationService
+from kitchenasty.core.config import BootSettings, SiteSettingsSources
+from kitchenasty.core.db import Database
+from kitchenasty.core.events import EventBus
+from kitchenasty.core.security import TokenCodec
+from kitchenasty.coupons.service import CouponService
+from kitchenasty.customers.service import CustomerService
+from kitchenasty.locations.service import LocationService
+from kitchenasty.menu.service import MenuService
+from kitchenasty.orders.service import OrderService
+from kitchenasty.settings.service import SettingsService
+from kitchenasty.staff.service import StaffChanged, StaffDirectory, StaffService
+
+
+@dataclass
+class Services:
+    boot: BootSettings
+    db: Database
+    bus: EventBus
+    tokens: TokenCodec
+    settings: SettingsService
+    auth: AuthService
+    staff: StaffService
+    staff_directory: StaffDirectory
+    customers: CustomerService
+    locations: LocationService
+    menu: MenuService
+    coupons: CouponService
+    orders: OrderService
+    automation: AutomationService
+
+
+def build_services(boot: BootSettings, db: Database | None = None) -> Services:
+    """Every service over one Database and EventBus. Needs a secret key (tokens) - `init` creates it."""
+    if not boot.secret_key:
+        from kitchenasty.core.config import ConfigError
+
+        raise ConfigError(f"no secret key in {boot.data_dir}; run `kitchenasty init` first")
+    bus = db.bus if db is not None else EventBus()
+    db = db or Database(boot.database_url, bus)
+    tokens = TokenCodec(boot.secret_key, timedelta(hours=boot.jwt_expiry_hours))
+    settings = SettingsService(db, SiteSettingsSources.load(boot))
+    directory = StaffDirectory(db)
+    bus.subscribe(StaffChanged, directory.forget)
+    bus.subscribe("settings.changed", lambda _event: settings.invalidate())
+    coupons = CouponService(db)
+    return Services(
+        boot=boot,
+        db=db,
+        bus=bus,
+        tokens=tokens,
+        settings=settings,
+        auth=AuthService(db, tokens, settings, base_url=boot.base_url),
+        staff=StaffService(db, settings, base_url=boot.base_url),
+        staff_directory=directory,
+        customers=CustomerService(db),
+        locations=LocationService(db, settings),
+        menu=MenuService(db),
+        coupons=coupons,
+        orders=OrderService(db, settings, coupons),
+        automation=AutomationService(db, settings, boot),
+    )
+
+
+ServicesDep: TypeAlias = NamedDependency[Services]
+"""Route parameter type for the app's service container."""

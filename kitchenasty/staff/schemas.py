@@ -1,0 +1,86 @@
+from __future__ import annotations
+
+from typing import Annotated, Literal
+
+import msgspec
+
+from kitchenasty.core.security import Role
+
+Email = Annotated[str, msgspec.Meta(pattern=r"^[^@\s]+@[^@\s]+\.[^@\s]+$", max_length=254)]
+NewPassword = Annotated[str, msgspec.Meta(min_length=8, max_length=200)]
+Name = Annotated[str, msgspec.Meta(min_length=1, max_length=120)]
+Phone = Annotated[str, msgspec.Meta(max_length=40)]
+
+
+class StaffRegisterIn(msgspec.Struct, kw_only=True, forbid_unknown_fields=True, rename="camel"):
+    email: Email
+    password: NewPassword
+    name: Name
+    role: Role = "STAFF"
+
+
+class StaffUpdateIn(msgspec.Struct, kw_only=True, forbid_unknown_fields=True, rename="camel", omit_defaults=True):
+    name: Name | msgspec.UnsetType = msgspec.UNSET
+    role: Role | msgspec.UnsetType = msgspec.UNSET
+    phone: Phone | msgspec.UnsetType | None = msgspec.UNSET
+    location_id: str | msgspec.UnsetType | None = msgspec.UNSET
+    is_active: bool | msgspec.UnsetType = msgspec.UNSET
+
+
+class InviteIn(msgspec.Struct, kw_only=True, forbid_unknown_fields=True, rename="camel"):
+    email: Email
+    name: Name | None = None
+    role: Role = "STAFF"
+
+
+class AcceptInviteIn(msgspec.Struct, kw_only=True, forbid_unknown_fields=True, rename="camel"):
+    token: Annotated[str, msgspec.Meta(min_length=1, max_length=200)]
+    name: Name
+    password: NewPassword
+
+
+class LocationRef(msgspec.Struct, kw_only=True):
+    id: str
+    name: str
+
+
+class StaffOut(msgspec.Struct, kw_only=True, rename="camel"):
+    id: str
+    email: str
+    name: str
+    role: Role
+    phone: str | None
+    is_active: bool
+    location_id: str | None
+    location: LocationRef | None
+    created_at: str
+    updated_at: str
+
+
+class StaffBrief(msgspec.Struct, kw_only=True):
+    id: str
+    email: str
+    name: str
+    role: Role
+
+
+class InviteOut(msgspec.Struct, kw_only=True, rename="camel"):
+    id: str
+    email: str
+    role: Role
+    expires_at: str
+    token: str
+    accept_url: str
+    emailed: bool
+
+
+class InviteCheckOut(msgspec.Struct, kw_only=True):
+    email: str
+    role: Role
+    name: str | None = None
+
+
+class StaffFilter(msgspec.Struct, kw_only=True, frozen=True):
+    role: Literal["SUPER_ADMIN", "MANAGER", "STAFF"] | None = None
+    is_active: bool | None = None
+    search: str | None = None

@@ -1,0 +1,306 @@
+"""Staff accounts and invitations. The last active SUPER_ADMIN can be neither demoted nor deactivated."""
+
+from __future__ import annotations
+
+import time
+from datetime import timedelta
+from html import escape
+
+from sqlalchemy import func, or_, select, update
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from kitchenasty.core import outbox
+from kitchenasty.core.api import PageParams, provided
+from kitchenasty.core.db import Database
+from kitchenasty.core.errors import Conflict, NotFound, ValidationFailed
+from kitchenasty.core.events import DomainEvent, event_type, notify, record
+from kitchenasty.core.guards import Principal
+from kitchenasty.core.schema import iso, utcnow
+from kitchenasty.core.security import (
+    Role,
+    TokenClaims,
+    hash_password,
+    hash_token,
+    new_one_time_token,
+)
+from kitchenasty.locations.models import Location
+from kitchenasty.settings.service import SettingsService
+from kitchenasty.staff.models import StaffInvite, StaffUser
+from kitchenasty.staff.schemas import (
+    InviteCheckOut,
+    InviteOut,
+    LocationRef,
+    StaffBrief,
+    StaffFilter,
+    StaffOut,
+    StaffUpdateIn,
+)
+
+INVITE_TTL = timedelta(days=7)
+
+
+@event_type
+class StaffInvited(DomainEvent, frozen=True):
+    name = "staff.invited"
+    invite: dict[str, object]
+
+
+class StaffChanged(DomainEvent, frozen=True):
+    """In-process: a staff account changed (role, active flag); principal caches drop it."""
+
+    name = "staff.changed"
+    staff_id: str
+
+
+def normalise_email(email: str) -> str:
+    return email.strip().lower()
+
+
+def staff_out(user: StaffUser, location: Location | None) -> StaffOut:
+    return StaffOut(
+        id=user.id,
+        email=user.email,
+        name=user.name,
+        role=user.role,  # type: ignore[arg-type]
+        phone=user.phone,
+        is_active=user.is_active,
+        location_id=user.location_id,
+        location=LocationRef(id=location.id, name=location.name) if location else None,
+        created_at=iso(user.created_at) or "",
+        updated_at=iso(user.updated_at) or "",
+    )
+
+
+def staff_brief(user: StaffUser) -> StaffBrief:
+    return StaffBrief(id=user.id, email=user.email, name=user.name, role=user.role)  # type: ignore[arg-type]
+
+
+async def _other_active_admins(session: AsyncSession, staff_id: str) -> int:
+    return (
+        await session.scalar(
+            select(func.count())
+            .select_from(StaffUser)
+            .where(StaffUser.role == "SUPER_ADMIN", StaffUser.is_active.is_(True), StaffUser.id != staff_id)
+        )
+        or 0
+    )
+
+
+class StaffService:
+    def __init__(self, db: Database, settings: SettingsService, *, base_url: str = "") -> None:
+        self.db = db
+        self.settings = settings
+        self.base_url = base_url.rstrip("/")
+
+    # ---------------------------------------------------------------- accounts
+
+    async def create(self, *, email: str, password: str, name: str, role: Role = "STAFF") -> StaffUser:
+        email = normalise_email(email)
+        password_hash = hash_password(password)
+        try:
+            async with self.db.transaction() as session:
+                if await session.scalar(select(StaffUser.id).where(StaffUser.email == email)):
+                    raise Conflict("Email already registered", code="EMAIL_TAKEN")
+                user = StaffUser(email=email, password_hash=password_hash, name=name.strip(), role=role)
+                session.add(user)
+        except IntegrityError:
+            raise Conflict("Email already registered", code="EMAIL_TAKEN") from None
+        return user
+
+    async def count(self) -> int:
+        async with self.db.session() as session:
+            return await session.scalar(select(func.count()).select_from(StaffUser)) or 0
+
+    async def list(self, params: PageParams, filters: StaffFilter) -> tuple[list[StaffOut], int]:
+        conditions = []
+        if filters.role:
+            conditions.append(StaffUser.role == filters.role)
+        if filters.is_active is not None:
+            conditions.append(StaffUser.is_active.is_(filters.is_active))
+        if filters.search:
+            needle = f"%{filters.search.strip().lower()}%"
+            conditions.append(or_(func.lower(StaffUser.name).like(needle), StaffUser.email.like(needle)))
+        async with self.db.session() as session:
+            total = await session.scalar(select(func.count()).select_from(StaffUser).where(*conditions)) or 0
+            rows = (
+                await session.execute(
+                    select(StaffUser, Location)
+                    .outerjoin(Location, Location.id == StaffUser.location_id)
+                    .where(*conditions)
+                    .order_by(StaffUser.created_at.desc(), StaffUser.id)
+                    .limit(params.limit)
+                    .offset(params.offset)
+                )
+            ).all()
+        return [staff_out(user, loc) for user, loc in rows], total
+
+    async def get(self, staff_id: str) -> StaffOut:
+        async with self.db.session() as session:
+            row = (
+                await session.execute(
+                    select(StaffUser, Location)
+                    .outerjoin(Location, Location.id == StaffUser.location_id)
+                    .where(StaffUser.id == staff_id)
+                )
+            ).first()
+        if row is None:
+            raise NotFound("Staff member not found", code="STAFF_NOT_FOUND")
+        return staff_out(*row)
+
+    async def update(self, actor: Principal, staff_id: str, changes: StaffUpdateIn) -> StaffOut:
+        fields = provided(changes)
+        async with self.db.transaction() as session:
+            user = await session.get(StaffUser, staff_id)
+            if user is None:
+                raise NotFound("Staff member not found", code="STAFF_NOT_FOUND")
+            if "role" in fields and fields["role"] != user.role:
+                if staff_id == actor.id:
+                    raise ValidationFailed("Cannot change your own role", code="OWN_ROLE")
+                if user.role == "SUPER_ADMIN" and user.is_active and not await _other_active_admins(session, staff_id):
+                    raise ValidationFailed("Cannot demote the last active super admin", code="LAST_ADMIN")
+            if fields.get("is_active") is False and user.is_active:
+                if staff_id == actor.id:
+                    raise ValidationFailed("Cannot deactivate your own account", code="OWN_ACCOUNT")
+                if user.role == "SUPER_ADMIN" and not await _other_active_admins(session, staff_id):
+                    raise ValidationFailed("Cannot deactivate the last active super admin", code="LAST_ADMIN")
+            if fields.get("location_id") and await session.get(Location, fields["location_id"]) is None:
+                raise ValidationFailed("Location not found", code="LOCATION_NOT_FOUND")
+            for key, value in fields.items():
+                setattr(user, key, value.strip() if key == "name" else value)
+            notify(session, StaffChanged(staff_id=staff_id))
+        return await self.get(staff_id)
+
+    async def deactivate(self, actor: Principal, staff_id: str) -> None:
+        async with self.db.transaction() as session:
+            user = await session.get(StaffUser, staff_id)
+            if user is None:
+                raise NotFound("Staff member not found", code="STAFF_NOT_FOUND")
+            if staff_id == actor.id:
+                raise ValidationFailed("Cannot deactivate your own account", code="OWN_ACCOUNT")
+            if user.role == "SUPER_ADMIN" and user.is_active and not await _other_active_admins(session, staff_id):
+                raise ValidationFailed("Cannot deactivate the last active super admin", code="LAST_ADMIN")
+            user.is_active = False
+            notify(session, StaffChanged(staff_id=staff_id))
+
+    # ---------------------------------------------------------------- invitations
+
+    def accept_url(self, token: str) -> str:
+        return f"{self.base_url}/staff/accept-invite?token={token}"
+
+    async def invite(self, *, email: str, role: Role, name: str | None, invited_by: str | None) -> InviteOut:
+        """A single-use, 7-day invitation. The e-mail (when mail is configured) goes through the outbox."""
+        mail_configured, restaurant = await self.settings.mail_context()
+        email = normalise_email(email)
+        token, token_hash = new_one_time_token()
+        expires = utcnow() + INVITE_TTL
+        link = self.accept_url(token)
+        async with self.db.transaction() as session:
+            if await session.scalar(select(StaffUser.id).where(StaffUser.email == email)):
+                raise Conflict("A user with this email already exists", code="EMAIL_TAKEN")
+            invite = StaffInvite(
+                token_hash=token_hash, email=email, name=name, role=role, invited_by=invited_by, expires_at=expires
+            )
+            session.add(invite)
+            await session.flush()
+            record(
+                session,
+                StaffInvited(
+                    invite={"id": invite.id, "email": email, "role": role, "name": name, "expiresAt": iso(expires)}
+                ),
+            )
+            if mail_configured:
+                role_label = role.replace("_", " ").title()
+                outbox.enqueue_email(
+                    session,
+                    to=email,
+                    subject=f"You're invited to join {restaurant}",
+                    html=(
+                        f"<p>Hello{(' ' + escape(name)) if name else ''},</p>"
+                        f"<p>You have been invited to join <strong>{escape(restaurant)}</strong> as "
+                        f'{escape(role_label)}.</p><p><a href="{escape(link)}">Accept the invitation</a> '
+                        f"(valid for 7 days, single use).</p><p>{escape(link)}</p>"
+                    ),
+                    text=(
+                        f"You have been invited to join {restaurant} as {role_label}.\n"
+                        f"Accept the invitation (valid for 7 days, single use): {link}\n"
+                    ),
+                    source="builtin:staff_invitation",
+                )
+        return InviteOut(
+            id=invite.id,
+            email=email,
+            role=role,
+            expires_at=iso(expires) or "",
+            token=token,
+            accept_url=link,
+            emailed=mail_configured,
+        )
+
+    async def _usable_invite(self, session: AsyncSession, token: str) -> StaffInvite:
+        invite = await session.scalar(select(StaffInvite).where(StaffInvite.token_hash == hash_token(token)))
+        if invite is None:
+            raise NotFound("Invalid invite token", code="INVITE_INVALID")
+        if invite.used_at is not None:
+            raise ValidationFailed("This invite has already been used", code="INVITE_USED")
+        if invite.expires_at <= utcnow():
+            raise ValidationFailed("This invite has expired", code="INVITE_EXPIRED")
+        return invite
+
+    async def check_invite(self, token: str) -> InviteCheckOut:
+        async with self.db.session() as session:
+            invite = await self._usable_invite(session, token)
+        return InviteCheckOut(email=invite.email, role=invite.role, name=invite.name)  # type: ignore[arg-type]
+
+    async def accept_invite(self, *, token: str, name: str, password: str) -> StaffUser:
+        password_hash = hash_password(password)
+        async with self.db.transaction() as session:
+            invite = await self._usable_invite(session, token)
+            if await session.scalar(select(StaffUser.id).where(StaffUser.email == invite.email)):
+                raise Conflict("A user with this email already exists", code="EMAIL_TAKEN")
+            claimed = await session.execute(
+                update(StaffInvite)
+                .where(StaffInvite.id == invite.id, StaffInvite.used_at.is_(None))
+                .values(used_at=utcnow())
+            )
+            if claimed.rowcount != 1:  # type: ignore[attr-defined]
+                raise ValidationFailed("This invite has already been used", code="INVITE_USED")
+            user = StaffUser(email=invite.email, password_hash=password_hash, name=name.strip(), role=invite.role)
+            session.add(user)
+        return user
+
+
+class StaffDirectory:
+    """Verifies staff tokens against the account (active, current role), with a short in-process cache."""
+
+    TTL_SECONDS = 10.0
+
+    def __init__(self, db: Database) -> None:
+        self.db = db
+        self._cache: dict[str, tuple[float, Principal | None]] = {}
+
+    def forget(self, event: DomainEvent) -> None:
+        staff_id = getattr(event, "staff_id", None)
+        if staff_id:
+            self._cache.pop(staff_id, None)
+
+    async def verify(self, claims: TokenClaims) -> Principal | None:
+        if claims.type == "customer":
+            return Principal(id=claims.id, email=claims.email, type="customer")
+        now = time.monotonic()
+        hit = self._cache.get(claims.id)
+        if hit is not None and now - hit[0] < self.TTL_SECONDS:
+            return hit[1]
+        async with self.db.session() as session:
+            row = (
+                await session.execute(
+                    select(StaffUser.email, StaffUser.role, StaffUser.is_active).where(StaffUser.id == claims.id)
+                )
+            ).first()
+        principal = None
+        if row is not None and row.is_active:
+            principal = Principal(id=claims.id, email=row.email, type="staff", role=row.role)
+        if len(self._cache) > 10_000:
+            self._cache.clear()
+        self._cache[claims.id] = (now, principal)
+        return principal

@@ -1,0 +1,17 @@
+MATRIX = {
+    ("GET", "/api/settings"): "public",
+    ("GET", "/api/settings/general"): "manager",
+    ("PUT", "/api/settings/general"): "manager",
+    ("GET", "/api/settings/order"): "manager",
+    ("PUT", "/api/settings/order"): "manager",
+    ("GET", "/api/settings/reservation"): "manager",
+    ("PUT", "/api/settings/reservation"): "manager",
+    ("GET", "/api/settings/mail"): "admin",
+    ("PUT", "/api/settings/mail"): "admin",
+    ("GET", "/api/settings/payment"): "admin",
+    ("PUT", "/api/settings/payment"): "admin",
+    ("GET", "/api/settings/review"): "manager",
+    ("PUT", "/api/settings/review"): "manager",
+    ("GET", "/api/settings/advanced"): "admin",
+    ("PUT", "/api/settings/advanced"): "admin",
+}

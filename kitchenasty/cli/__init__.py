@@ -33,12 +33,21 @@ def root(
     """Run `kitchenasty init`, then `kitchenasty serve`."""
 
 
-def _register() -> None:
-    from kitchenasty.cli import init, migrate, serve, settings, staff
+# One line per command module; each module has `register(app)`.
+COMMAND_MODULES = (
+    "init",
+    "migrate",
+    "serve",
+    "staff",
+    "settings",
+)
 
-    for module in (init, migrate, serve, staff):
-        module.register(app)
-    app.add_typer(settings.app, name="settings")
+
+def _register() -> None:
+    import importlib
+
+    for name in COMMAND_MODULES:
+        importlib.import_module(f"kitchenasty.cli.{name}").register(app)
 
 
 _register()

@@ -25,6 +25,10 @@ from kitchenasty.settings.service import ResolvedSettings
 app = typer.Typer(help="Show, export and change settings.", no_args_is_help=True)
 
 
+def register(root: typer.Typer) -> None:
+    root.add_typer(app, name="settings")
+
+
 def _boot_value(boot: BootSettings, name: str) -> Any:
     value = boot.value(name)
     return str(value) if hasattr(value, "__fspath__") else value

@@ -1,0 +1,178 @@
+"""The order API shapes. `OrderOut` is also what events and WebSocket rooms carry ("the order as the API shows it").
+
+Amounts are JSON numbers in major units (12.99); inside they are cents. Client-sent prices are ignored: option
+entries may carry the original clients' `name`/`value`/`priceModifier`, which are accepted and not read.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from decimal import Decimal
+from typing import Annotated, Literal
+
+import msgspec
+
+OrderType = Literal["DELIVERY", "PICKUP", "DINE_IN"]
+OrderStatus = Literal[
+    "PENDING", "CONFIRMED", "PREPARING", "READY", "OUT_FOR_DELIVERY", "DELIVERED", "PICKED_UP", "CANCELLED"
+]
+ORDER_STATUSES: tuple[str, ...] = OrderStatus.__args__  # type: ignore[attr-defined]
+ACTIVE_STATUSES: tuple[str, ...] = ("PENDING", "CONFIRMED", "PREPARING", "READY", "OUT_FOR_DELIVERY")
+KITCHEN_STATUSES: tuple[str, ...] = ("PENDING", "CONFIRMED", "PREPARING", "READY")
+TERMINAL_STATUSES: tuple[str, ...] = ("DELIVERED", "PICKED_UP", "CANCELLED")
+
+Id = Annotated[str, msgspec.Meta(min_length=1, max_length=64)]
+Text = Annotated[str, msgspec.Meta(max_length=500)]
+ShortText = Annotated[str, msgspec.Meta(max_length=120)]
+Quantity = Annotated[int, msgspec.Meta(ge=1, le=100)]
+Amount = Annotated[Decimal, msgspec.Meta(ge=0, le=100000)]
+
+
+# ---------------------------------------------------------------- input
+
+
+class OrderOptionIn(msgspec.Struct, kw_only=True):
+    """A chosen option value. Any other keys (name, value, priceModifier from older clients) are ignored."""
+
+    menu_option_value_id: Id = msgspec.field(name="menuOptionValueId")
+
+
+class OrderItemIn(msgspec.Struct, kw_only=True, rename="camel"):
+    menu_item_id: Id
+    quantity: Quantity
+    comment: Text | None = None
+    options: Annotated[list[OrderOptionIn], msgspec.Meta(max_length=50)] = []
+
+
+class AddressIn(msgspec.Struct, kw_only=True, rename="camel", forbid_unknown_fields=True):
+    line1: Annotated[str, msgspec.Meta(min_length=1, max_length=200)]
+    line2: Annotated[str, msgspec.Meta(max_length=200)] | None = None
+    city: Annotated[str, msgspec.Meta(min_length=1, max_length=120)]
+    postal_code: Annotated[str, msgspec.Meta(max_length=20)] | None = None
+    zip: Annotated[str, msgspec.Meta(max_length=20)] | None = None
+    state: Annotated[str, msgspec.Meta(max_length=120)] | None = None
+    notes: Text | None = None
+    lat: float | None = None
+    lng: float | None = None
+
+
+class OrderIn(msgspec.Struct, kw_only=True, rename="camel"):
+    """`POST /api/orders` and `POST /api/orders/quote`. Unknown keys (e.g. client prices) are ignored."""
+
+    order_type: OrderType
+    items: Annotated[list[OrderItemIn], msgspec.Meta(min_length=1, max_length=100)]
+    location_id: Id | None = None
+    comment: Text | None = None
+    scheduled_at: datetime | None = None
+    coupon_code: Annotated[str, msgspec.Meta(max_length=50)] | None = None
+    tip: Amount | None = None
+    address: AddressIn | None = None
+    table_id: Id | None = None
+    guest_name: ShortText | None = None
+    guest_email: Annotated[str, msgspec.Meta(max_length=254)] | None = None
+    guest_phone: Annotated[str, msgspec.Meta(max_length=40)] | None = None
+    payment_method: Literal["CASH"] = "CASH"
+
+
+class StatusIn(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
+    status: OrderStatus
+
+
+# ---------------------------------------------------------------- output
+
+
+class OrderItemOptionOut(msgspec.Struct, kw_only=True, rename="camel"):
+    id: str
+    menu_option_value_id: str
+    name: str
+    value: str
+    price_modifier: float
+
+
+class OrderItemOut(msgspec.Struct, kw_only=True, rename="camel"):
+    id: str
+    menu_item_id: str
+    name: str
+    quantity: int
+    unit_price: float
+    subtotal: float
+    comment: str | None
+    options: list[OrderItemOptionOut]
+
+
+class PartyRef(msgspec.Struct, kw_only=True):
+    id: str
+    name: str
+    email: str
+    phone: str | None = None
+
+
+class LocationRef(msgspec.Struct, kw_only=True):
+    id: str
+    name: str
+
+
+class AddressOut(msgspec.Struct, kw_only=True, rename="camel"):
+    line1: str
+    line2: str | None
+    city: str
+    postal_code: str | None
+    state: str | None
+    notes: str | None
+
+
+class OrderOut(msgspec.Struct, kw_only=True, rename="camel"):
+    id: str
+    order_number: str
+    tracking_token: str
+    status: OrderStatus
+    order_type: OrderType
+    location_id: str
+    location: LocationRef
+    customer_id: str | None
+    customer: PartyRef | None
+    customer_name: str
+    guest_name: str | None
+    guest_email: str | None
+    guest_phone: str | None
+    delivery_address: AddressOut | None
+    table_id: str | None
+    table_name: str | None
+    scheduled_at: str | None
+    comment: str | None
+    coupon_code: str | None
+    payment_method: str
+    subtotal: float
+    discount: float
+    delivery_fee: float
+    tax: float
+    tax_rate: float
+    tip: float
+    total: float
+    items: list[OrderItemOut]
+    created_at: str
+    updated_at: str
+
+
+class QuoteLineOut(msgspec.Struct, kw_only=True, rename="camel"):
+    menu_item_id: str
+    name: str
+    quantity: int
+    unit_price: float
+    subtotal: float
+    options: list[OrderItemOptionOut]
+
+
+class QuoteOut(msgspec.Struct, kw_only=True, rename="camel"):
+    """`POST /api/orders/quote`: the server's totals for a cart; nothing is written."""
+
+    items: list[QuoteLineOut]
+    subtotal: float
+    discount: float
+    delivery_fee: float
+    tax: float
+    tax_rate: float
+    tip: float
+    total: float
+    coupon_code: str | None
+    free_delivery: bool

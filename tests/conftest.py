@@ -67,3 +67,13 @@ def services(app: Litestar) -> Services:
 async def client(app: Litestar) -> AsyncIterator[AsyncTestClient[Litestar]]:
     async with AsyncTestClient(app=app) as test_client:
         yield test_client
+
+
+@pytest.fixture
+def app_factory(data_dir: Path, env: dict[str, str]):  # type: ignore[no-untyped-def]
+    """Build another app over the same data dir (e.g. after writing a config file, or to simulate a restart)."""
+
+    def build(extra_env: dict[str, str] | None = None) -> Litestar:
+        return create_app(load_boot_settings(data_dir, env={**env, **(extra_env or {})}))
+
+    return build

@@ -824,7 +824,7 @@ def render_example_config() -> str:
         "# Boot settings are read from this file, then from the environment (KITCHENASTY_<KEY>), then defaults.",
         "# Site settings ([settings.<group>]) resolve: value saved in the admin API/CLI (database) -> this file",
         "# -> environment (KITCHENASTY_<GROUP>__<FIELD>, and the usual aliases such as SMTP_HOST) -> default.",
-        "# Every key is commented out at its default; uncomment to set it.",
+        "# Every key is commented out, showing its default (or an example); uncomment to set it.",
         "",
     ]
     section: tuple[str, ...] | None = None

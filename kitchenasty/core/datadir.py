@@ -26,14 +26,13 @@ def write_private(path: Path, text: str) -> None:
 
 
 def is_initialised(boot: BootSettings) -> bool:
-    """A data dir is initialised when it has a secret and a database that has been migrated at least once."""
+    """A data dir is initialised once it has a secret key and a database file (whatever its revision: a database
+    behind head is reported by `serve` and `migrate --check`, not silently re-initialised)."""
     if not boot.secret_key:
         return False
     if boot.is_sqlite:
-        db_path = boot.sqlite_path
-        if db_path is None or not db_path.exists():
-            return False
-    return migrate.current_revision(boot.database_url) is not None
+        return boot.sqlite_path is not None and boot.sqlite_path.exists()
+    return True
 
 
 def prepare(boot: BootSettings) -> DataDirReport:

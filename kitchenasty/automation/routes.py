@@ -1,5 +1,82 @@
+"""`/api/automation-rules` (SA, MGR; delete SA), `/api/automation/deliveries` (SA, MGR) and the mail test (SA)."""
+
 from __future__ import annotations
 
-from typing import Any
+from typing import Annotated, Any, Literal
 
-ROUTES: list[Any] = []
+from litestar import Controller, delete, get, patch, post
+from litestar.params import FromPath, JSONBody, QueryParameter
+from litestar.status_codes import HTTP_200_OK, HTTP_201_CREATED
+
+from kitchenasty.automation.schemas import DeliveryOut, MailTestIn, MailTestOut, RuleIn, RuleOut, RuleUpdateIn
+from kitchenasty.core.api import LimitQuery, Message, Ok, Page, PageParams, PageQuery, ok, page
+from kitchenasty.core.guards import CurrentPrincipal, admin_only, manager_or_admin
+from kitchenasty.services import ServicesDep
+
+DeliveryStatus = Literal["PENDING", "SENDING", "SENT", "FAILED"]
+DeliveryChannel = Literal["email", "sms", "webhook"]
+
+
+class AutomationRuleController(Controller):
+    path = "/api/automation-rules"
+    tags = ["automation"]
+
+    @get("/", guards=[manager_or_admin], summary="List automation rules (newest first)")
+    async def list_rules(
+        self, services: ServicesDep, page_number: PageQuery = 1, limit: LimitQuery = 20
+    ) -> Page[RuleOut]:
+        params = PageParams(page=page_number, limit=limit)
+        items, total = await services.automation.list_rules(params)
+        return page(items, page=params.page, limit=params.limit, total=total)
+
+    @post("/", guards=[manager_or_admin], status_code=HTTP_201_CREATED, summary="Create an automation rule")
+    async def create_rule(
+        self, data: JSONBody[RuleIn], services: ServicesDep, principal: CurrentPrincipal
+    ) -> Ok[RuleOut]:
+        return ok(await services.automation.create_rule(data, principal))
+
+    @get("/{rule_id:str}", guards=[manager_or_admin])
+    async def get_rule(self, rule_id: FromPath[str], services: ServicesDep) -> Ok[RuleOut]:
+        return ok(await services.automation.get_rule(rule_id))
+
+    @patch("/{rule_id:str}", guards=[manager_or_admin])
+    async def update_rule(
+        self, rule_id: FromPath[str], data: JSONBody[RuleUpdateIn], services: ServicesDep
+    ) -> Ok[RuleOut]:
+        return ok(await services.automation.update_rule(rule_id, data))
+
+    @delete("/{rule_id:str}", guards=[admin_only], status_code=HTTP_200_OK)
+    async def delete_rule(self, rule_id: FromPath[str], services: ServicesDep) -> Ok[Message]:
+        await services.automation.delete_rule(rule_id)
+        return ok(Message(message="Automation rule deleted"))
+
+
+class DeliveryController(Controller):
+    path = "/api/automation/deliveries"
+    tags = ["automation"]
+
+    @get("/", guards=[manager_or_admin], summary="Outbox deliveries (e-mail, SMS, webhooks), newest first")
+    async def list_deliveries(
+        self,
+        services: ServicesDep,
+        page_number: PageQuery = 1,
+        limit: LimitQuery = 20,
+        status: Annotated[DeliveryStatus | None, QueryParameter(name="status")] = None,
+        channel: Annotated[DeliveryChannel | None, QueryParameter(name="channel")] = None,
+    ) -> Page[DeliveryOut]:
+        params = PageParams(page=page_number, limit=limit)
+        items, total = await services.automation.list_deliveries(params, status=status, channel=channel)
+        return page(items, page=params.page, limit=params.limit, total=total)
+
+    @post("/{delivery_id:str}/retry", guards=[manager_or_admin], status_code=HTTP_200_OK)
+    async def retry_delivery(self, delivery_id: FromPath[str], services: ServicesDep) -> Ok[DeliveryOut]:
+        return ok(await services.automation.retry_delivery(delivery_id))
+
+
+@post("/api/settings/mail/test", guards=[admin_only], status_code=HTTP_200_OK, tags=["settings"])
+async def mail_test(data: JSONBody[MailTestIn], services: ServicesDep) -> Ok[MailTestOut]:
+    """Send a test e-mail through the outbox with the effective mail settings and answer with the outcome."""
+    return ok(await services.automation.send_test_mail(data.to))
+
+
+ROUTES: list[Any] = [AutomationRuleController, DeliveryController, mail_test]

@@ -1,16 +1,326 @@
+"""Automation: rules (CRUD + validation), deliveries (the outbox as owners see it), the mail test, and the worker.
+
+Rules are validated against the events the app records (`core.events.EVENT_TYPES`): an unknown event, an
+unknown operator, a malformed template, a path that is not in the event's payload, a non-http(s) webhook URL or
+a missing recipient/subject is refused with a 400 naming the field.
+"""
+
 from __future__ import annotations
 
+import asyncio
+import time
+from collections.abc import Collection
+from html import escape
 from typing import Any
+
+from sqlalchemy import func, select, update
+
+from kitchenasty.automation.models import AutomationRule
+from kitchenasty.automation.rules import EMAIL_RE, RuleError, parse_actions, parse_conditions
+from kitchenasty.automation.schemas import (
+    ConditionOut,
+    DeliveryOut,
+    MailTestOut,
+    RuleIn,
+    RuleOut,
+    RuleUpdateIn,
+)
+from kitchenasty.automation.worker import OutboxWorker
+from kitchenasty.core import outbox
+from kitchenasty.core.api import PageParams, provided
+from kitchenasty.core.config import BootSettings
+from kitchenasty.core.db import Database
+from kitchenasty.core.errors import Conflict, DomainError, NotFound, ValidationFailed
+from kitchenasty.core.events import EVENT_TYPES, DomainEvent, notify
+from kitchenasty.core.guards import Principal
+from kitchenasty.core.mail import MailTransport
+from kitchenasty.core.outbox import FAILED, PENDING, SENDING, SENT, OutboxEnqueued, OutboxMessage
+from kitchenasty.core.schema import iso, new_id, utcnow
+from kitchenasty.settings.service import SettingsService
+
+MAIL_TEST_WAIT_SECONDS = 12.0
+MAIL_TEST_SOURCE = "builtin:mail_test"
+
+
+class DeliveryFailed(DomainError):
+    """The mail server refused or could not be reached (rendered as 502 with its error)."""
+
+    status_code = 502
+    default_code = "MAIL_SEND_FAILED"
+
+
+class DeliveryTimedOut(DomainError):
+    status_code = 504
+    default_code = "MAIL_TEST_TIMEOUT"
+
+
+def event_roots(event: str) -> Collection[str] | None:
+    """The top-level fields of an event's payload (`order`, `previousStatus`), for checking rule paths."""
+    cls = EVENT_TYPES.get(event)
+    fields = getattr(cls, "__struct_encode_fields__", None)
+    return tuple(fields) if fields else None
+
+
+def rule_out(rule: AutomationRule) -> RuleOut:
+    return RuleOut(
+        id=rule.id,
+        name=rule.name,
+        event=rule.event,
+        conditions=[ConditionOut(path=c["path"], op=c["op"], value=c.get("value")) for c in rule.conditions or []],
+        actions=list(rule.actions or []),
+        is_active=rule.is_active,
+        created_at=iso(rule.created_at) or "",
+        updated_at=iso(rule.updated_at) or "",
+    )
+
+
+def delivery_out(message: OutboxMessage, default_max_attempts: int) -> DeliveryOut:
+    waiting = message.status in (PENDING, SENDING)
+    return DeliveryOut(
+        id=message.id,
+        channel=message.channel,
+        source=message.source,
+        event_id=message.event_id,
+        rule_id=message.rule_id,
+        recipient=message.recipient,
+        subject=message.subject,
+        status=message.status,
+        attempts=message.attempts,
+        max_attempts=message.max_attempts or default_max_attempts,
+        next_attempt_at=iso(message.next_attempt_at) if waiting else None,
+        last_error=message.last_error,
+        sent_at=iso(message.sent_at),
+        created_at=iso(message.created_at) or "",
+        updated_at=iso(message.updated_at) or "",
+    )
 
 
 class AutomationService:
-    """Placeholder until issue 4: rules, the outbox worker and senders."""
+    def __init__(self, db: Database, settings: SettingsService, boot: BootSettings) -> None:
+        self.db = db
+        self.settings = settings
+        self.boot = boot
+        self.mail = MailTransport(self._mail_settings)
+        self.worker = OutboxWorker(db, settings, boot, self.mail)
+        db.bus.subscribe("settings.changed", self._on_settings_changed)
 
-    def __init__(self, *args: Any) -> None:
-        self.args = args
+    async def _mail_settings(self) -> dict[str, Any]:
+        # read fresh (one hop) so a change saved by another process (the CLI) applies to the next mail too
+        return (await self.worker.resolved_settings()).group("mail")
+
+    def _on_settings_changed(self, event: DomainEvent) -> None:
+        if getattr(event, "group", None) == "mail":
+            self.mail.invalidate()
 
     async def start(self) -> None:
-        return None
+        await self.worker.start()
 
     async def stop(self) -> None:
-        return None
+        await self.worker.stop()
+
+    # ---------------------------------------------------------------- rules
+
+    def _validated(
+        self, *, event: str, conditions: Any, actions: Any
+    ) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+        if event not in EVENT_TYPES:
+            raise ValidationFailed(f"Event must be one of: {', '.join(sorted(EVENT_TYPES))}", code="UNKNOWN_EVENT")
+        roots = event_roots(event)
+        try:
+            parsed = parse_conditions(conditions, roots=roots, event=event)
+            normalised = parse_actions(actions, roots=roots, event=event)
+        except RuleError as exc:
+            raise ValidationFailed(exc.message, code="INVALID_RULE") from None
+        return [c.to_json() for c in parsed], normalised
+
+    async def list_rules(self, params: PageParams) -> tuple[list[RuleOut], int]:
+        async with self.db.session() as session:
+            total = await session.scalar(select(func.count()).select_from(AutomationRule)) or 0
+            rows = await session.scalars(
+                select(AutomationRule)
+                .order_by(AutomationRule.created_at.desc(), AutomationRule.id)
+                .limit(params.limit)
+                .offset(params.offset)
+            )
+            return [rule_out(rule) for rule in rows.all()], total
+
+    async def get_rule(self, rule_id: str) -> RuleOut:
+        async with self.db.session() as session:
+            rule = await session.get(AutomationRule, rule_id)
+        if rule is None:
+            raise NotFound("Automation rule not found", code="RULE_NOT_FOUND")
+        return rule_out(rule)
+
+    async def create_rule(self, data: RuleIn, actor: Principal | None = None) -> RuleOut:
+        conditions, actions = self._validated(event=data.event, conditions=data.conditions, actions=data.actions)
+        async with self.db.transaction() as session:
+            rule = AutomationRule(
+                name=data.name.strip(),
+                event=data.event,
+                conditions=conditions,
+                actions=actions,
+                is_active=data.is_active,
+                created_by=actor.id if actor else None,
+            )
+            session.add(rule)
+        return rule_out(rule)
+
+    async def update_rule(self, rule_id: str, changes: RuleUpdateIn) -> RuleOut:
+        fields = provided(changes)
+        async with self.db.transaction() as session:
+            rule = await session.get(AutomationRule, rule_id)
+            if rule is None:
+                raise NotFound("Automation rule not found", code="RULE_NOT_FOUND")
+            conditions, actions = self._validated(
+                event=fields.get("event", rule.event),
+                conditions=fields.get("conditions", rule.conditions),
+                actions=fields.get("actions", rule.actions),
+            )
+            if "name" in fields:
+                rule.name = fields["name"].strip()
+            if "event" in fields:
+                rule.event = fields["event"]
+            if "is_active" in fields:
+                rule.is_active = fields["is_active"]
+            rule.conditions = conditions
+            rule.actions = actions
+            rule.updated_at = utcnow()
+        return rule_out(rule)
+
+    async def delete_rule(self, rule_id: str) -> None:
+        async with self.db.transaction() as session:
+            rule = await session.get(AutomationRule, rule_id)
+            if rule is None:
+                raise NotFound("Automation rule not found", code="RULE_NOT_FOUND")
+            await session.delete(rule)
+
+    # ---------------------------------------------------------------- deliveries
+
+    async def list_deliveries(
+        self, params: PageParams, *, status: str | None = None, channel: str | None = None
+    ) -> tuple[list[DeliveryOut], int]:
+        conditions = []
+        if status:
+            conditions.append(OutboxMessage.status == status)
+        if channel:
+            conditions.append(OutboxMessage.channel == channel)
+        async with self.db.session() as session:
+            total = await session.scalar(select(func.count()).select_from(OutboxMessage).where(*conditions)) or 0
+            rows = await session.scalars(
+                select(OutboxMessage)
+                .where(*conditions)
+                .order_by(OutboxMessage.created_at.desc(), OutboxMessage.id)
+                .limit(params.limit)
+                .offset(params.offset)
+            )
+            default = self.boot.outbox_max_attempts
+            return [delivery_out(message, default) for message in rows.all()], total
+
+    async def get_delivery(self, delivery_id: str) -> DeliveryOut:
+        async with self.db.session() as session:
+            message = await session.get(OutboxMessage, delivery_id)
+        if message is None:
+            raise NotFound("Delivery not found", code="DELIVERY_NOT_FOUND")
+        return delivery_out(message, self.boot.outbox_max_attempts)
+
+    async def retry_delivery(self, delivery_id: str) -> DeliveryOut:
+        """Send a FAILED (or waiting) delivery again now; a FAILED one gets a fresh set of attempts.
+
+        A SENT delivery is never sent again (409), nor one that is being sent right now (409).
+        """
+        now = utcnow()
+        async with self.db.transaction() as session:
+            message = await session.get(OutboxMessage, delivery_id)
+            if message is None:
+                raise NotFound("Delivery not found", code="DELIVERY_NOT_FOUND")
+            if message.status == SENT:
+                raise Conflict("This delivery was already sent; it is never sent twice", code="ALREADY_SENT")
+            if message.status == SENDING and message.lease_until is not None and message.lease_until > now:
+                raise Conflict("This delivery is being sent right now", code="DELIVERY_IN_PROGRESS")
+            if message.status == FAILED:
+                message.attempts = 0
+            message.status = PENDING
+            message.next_attempt_at = now
+            message.lease_until = None
+            message.updated_at = now
+            notify(session, OutboxEnqueued())
+        return delivery_out(message, self.boot.outbox_max_attempts)
+
+    async def retry_failed(self) -> int:
+        """Every FAILED delivery back to PENDING with a fresh set of attempts; returns how many."""
+        now = utcnow()
+        async with self.db.transaction() as session:
+            result = await session.execute(
+                update(OutboxMessage)
+                .where(OutboxMessage.status == FAILED)
+                .values(status=PENDING, attempts=0, next_attempt_at=now, lease_until=None, updated_at=now)
+                .execution_options(synchronize_session=False)
+            )
+            count = int(result.rowcount or 0)  # type: ignore[attr-defined]
+            if count:
+                notify(session, OutboxEnqueued())
+        return count
+
+    # ---------------------------------------------------------------- mail test
+
+    async def send_test_mail(self, to: str | None) -> MailTestOut:
+        """Queue a test e-mail through the outbox (one attempt), wait for the outcome and report it."""
+        to = (to or "").strip()
+        if not to:
+            raise ValidationFailed("Recipient email (to) is required", code="RECIPIENT_REQUIRED")
+        if not EMAIL_RE.fullmatch(to):
+            raise ValidationFailed(f"'{to}' is not an e-mail address", code="INVALID_RECIPIENT")
+        config = await self.mail.config()
+        if config is None:
+            raise ValidationFailed(
+                "mail is not configured: set the SMTP host in the mail settings", code="MAIL_NOT_CONFIGURED"
+            )
+        restaurant = (await self.settings.resolved()).get("general.restaurantName")
+        delivery_id = new_id()
+        async with self.db.transaction() as session:
+            outbox.enqueue(
+                session,
+                OutboxMessage(
+                    id=delivery_id,
+                    channel="email",
+                    source=MAIL_TEST_SOURCE,
+                    recipient=to,
+                    subject=f"{restaurant} — Test Email",
+                    body=(
+                        f"<p>This is a test e-mail from <strong>{escape(restaurant)}</strong>.</p>"
+                        f"<p>Your mail settings work: it was sent through {escape(config.host)}:{config.port} "
+                        f"({escape(config.encryption)}).</p>"
+                    ),
+                    text_body=(
+                        f"This is a test e-mail from {restaurant}.\n"
+                        f"Your mail settings work: it was sent through {config.host}:{config.port} "
+                        f"({config.encryption}).\n"
+                    ),
+                    max_attempts=1,
+                ),
+            )
+        message = await self._wait_settled(delivery_id, MAIL_TEST_WAIT_SECONDS)
+        if message.status == SENT:
+            return MailTestOut(
+                message="Test email sent successfully",
+                to=to,
+                delivery_id=delivery_id,
+                status=message.status,
+                attempts=message.attempts,
+            )
+        if message.status == FAILED:
+            raise DeliveryFailed(f"Test email failed: {message.last_error}", details=[{"deliveryId": delivery_id}])
+        raise DeliveryTimedOut(
+            f"No outcome within {MAIL_TEST_WAIT_SECONDS:g} s; the test e-mail is delivery {delivery_id}",
+            details=[{"deliveryId": delivery_id}],
+        )
+
+    async def _wait_settled(self, delivery_id: str, seconds: float) -> OutboxMessage:
+        deadline = time.monotonic() + seconds
+        while True:
+            async with self.db.session() as session:
+                message = await session.get(OutboxMessage, delivery_id)
+            assert message is not None
+            if message.status in (SENT, FAILED) or time.monotonic() >= deadline:
+                return message
+            await asyncio.sleep(0.05)

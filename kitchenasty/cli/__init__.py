@@ -40,6 +40,10 @@ COMMAND_MODULES = (
     "serve",
     "staff",
     "settings",
+    "backup",
+    "restore",
+    "doctor",
+    "outbox",
 )
 
 

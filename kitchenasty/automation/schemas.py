@@ -1,0 +1,78 @@
+"""API shapes of automation rules, deliveries (outbox rows) and the mail test."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+import msgspec
+
+Name = Annotated[str, msgspec.Meta(min_length=1, max_length=200)]
+EventName = Annotated[str, msgspec.Meta(min_length=1, max_length=64)]
+# conditions and actions are validated by automation.rules, which names the offending field in its message
+Conditions = list[Any] | dict[str, Any] | None
+Actions = Annotated[list[Any], msgspec.Meta(max_length=50)]
+
+
+class RuleIn(msgspec.Struct, kw_only=True, forbid_unknown_fields=True, rename="camel"):
+    name: Name
+    event: EventName
+    actions: Actions
+    conditions: Conditions = None
+    is_active: bool = True
+
+
+class RuleUpdateIn(msgspec.Struct, kw_only=True, forbid_unknown_fields=True, rename="camel", omit_defaults=True):
+    name: Name | msgspec.UnsetType = msgspec.UNSET
+    event: EventName | msgspec.UnsetType = msgspec.UNSET
+    actions: Actions | msgspec.UnsetType = msgspec.UNSET
+    conditions: Conditions | msgspec.UnsetType = msgspec.UNSET
+    is_active: bool | msgspec.UnsetType = msgspec.UNSET
+
+
+class ConditionOut(msgspec.Struct, kw_only=True):
+    path: str
+    op: str
+    value: Any
+
+
+class RuleOut(msgspec.Struct, kw_only=True, rename="camel"):
+    id: str
+    name: str
+    event: str
+    conditions: list[ConditionOut]
+    actions: list[dict[str, Any]]
+    is_active: bool
+    created_at: str
+    updated_at: str
+
+
+class DeliveryOut(msgspec.Struct, kw_only=True, rename="camel"):
+    """One outbox row: an e-mail, SMS or webhook and how its delivery went."""
+
+    id: str
+    channel: str
+    source: str
+    event_id: str | None
+    rule_id: str | None
+    recipient: str
+    subject: str | None
+    status: str
+    attempts: int
+    max_attempts: int
+    next_attempt_at: str | None
+    last_error: str | None
+    sent_at: str | None
+    created_at: str
+    updated_at: str
+
+
+class MailTestIn(msgspec.Struct, kw_only=True, rename="camel"):
+    to: Annotated[str, msgspec.Meta(max_length=254)] | None = None
+
+
+class MailTestOut(msgspec.Struct, kw_only=True, rename="camel"):
+    message: str
+    to: str
+    delivery_id: str
+    status: str
+    attempts: int

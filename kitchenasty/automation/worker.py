@@ -1,0 +1,593 @@
+"""The outbox worker: recorded events -> deliveries -> e-mail / SMS / webhook, with retries and backoff.
+
+One asyncio task (started and stopped with the app) loops:
+1. **Events to deliveries.** Unprocessed `EventRecord` rows are read in batches; for each, the built-in
+   notifications and every active rule for that event whose conditions hold produce `OutboxMessage` rows (one
+   per action, `dedupe_key = f"{event_id}:{rule_id}:{index}"`), and the event is marked processed in the same
+   transaction, so an event is turned into deliveries exactly once even across crashes.
+2. **Sending.** Due rows are claimed (an UPDATE guarded by their status: PENDING and due, or SENDING with an
+   expired lease after a crash) and sent concurrently (a few at a time). Success marks them SENT; a failure
+   schedules the next attempt after base x 2^(attempt-1) (+ up to 10% jitter), or marks them FAILED once
+   `outbox_max_attempts` attempts were made. The last error and the attempt count are kept on the row.
+3. **Waiting.** Until the next row is due, at most `POLL_SECONDS`; any event on the bus (a committed change,
+   `OutboxEnqueued`) wakes it at once, from any thread or event loop.
+
+Database work goes through `Database.run_read`/`run_write` (plain synchronous SQLAlchemy, one hop per
+transaction): the worker never holds a connection of the async pools, and it reads the site settings fresh from
+the database, so a change saved by another process applies to the next message.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import json
+from collections.abc import Sequence
+from datetime import timedelta
+from decimal import ROUND_HALF_UP, Decimal
+from html import escape
+from typing import Any
+
+import httpx
+from sqlalchemy import and_, func, or_, select, update
+from sqlalchemy.orm import Session
+
+from kitchenasty.automation.models import AutomationRule
+from kitchenasty.automation.rules import (
+    EMAIL_RE,
+    PHONE_RE,
+    RuleError,
+    customer_contact,
+    matches,
+    parse_conditions,
+    parse_recipients,
+)
+from kitchenasty.automation.templates import render, render_email_body
+from kitchenasty.core import http_out, outbox
+from kitchenasty.core.config import BootSettings
+from kitchenasty.core.db import Database
+from kitchenasty.core.events import DomainEvent, EventRecord, notify
+from kitchenasty.core.logging import get_logger
+from kitchenasty.core.mail import MailError, MailTransport
+from kitchenasty.core.outbox import FAILED, PENDING, SENDING, SENT, OutboxEnqueued, OutboxMessage
+from kitchenasty.core.schema import iso, new_id, utcnow
+from kitchenasty.core.security import generate_secret
+from kitchenasty.settings.service import ResolvedSettings, SettingsService, load_db_values_sync
+from kitchenasty.staff.models import StaffUser
+
+log = get_logger("kitchenasty.automation")
+
+POLL_SECONDS = 2.0
+SEND_DEADLINE_SECONDS = 60.0
+"""No single send (SMTP conversation, webhook, SMS call) may take longer than this."""
+LEASE = timedelta(seconds=90)
+"""How long a claimed row may stay SENDING before it may be claimed again (longer than any send may take)."""
+EVENT_BATCH = 50
+CONCURRENCY = 4
+STOP_GRACE_SECONDS = 3.0
+MAX_ERROR_CHARS = 2000
+
+ORDER_CONFIRMATION = "builtin:order_confirmation"
+
+
+class DeliveryProblem(Exception):
+    """A delivery cannot be attempted as configured (e.g. SMS settings missing); retried like a send error."""
+
+
+def resolve_settings(session: Session, settings: SettingsService) -> ResolvedSettings:
+    """Site settings resolved DB -> TOML -> env -> default from a synchronous session (the worker's one-hop reads)."""
+    values, sources = settings.sources.resolve(load_db_values_sync(session))
+    return ResolvedSettings(values, sources)
+
+
+def _due(now: Any) -> Any:
+    return or_(
+        and_(OutboxMessage.status == PENDING, OutboxMessage.next_attempt_at <= now),
+        and_(OutboxMessage.status == SENDING, OutboxMessage.lease_until <= now),
+    )
+
+
+# ---------------------------------------------------------------- events -> deliveries
+
+
+class Planner:
+    """Turns one batch of events into outbox rows (inside the transaction that marks them processed)."""
+
+    def __init__(self, session: Session, settings: ResolvedSettings) -> None:
+        self.session = session
+        self.settings = settings
+        self._staff: dict[tuple[str, str], list[str]] = {}
+
+    def messages_for(self, event: EventRecord, rules: Sequence[AutomationRule]) -> list[OutboxMessage]:
+        out: list[OutboxMessage] = []
+        if event.name == "order.created":
+            confirmation = self.order_confirmation(event)
+            if confirmation is not None:
+                out.append(confirmation)
+        for rule in rules:
+            try:
+                if not matches(parse_conditions(rule.conditions), event.payload):
+                    continue
+                for index, action in enumerate(rule.actions):
+                    out.extend(self.action_messages(event, rule, index, action))
+            except (RuleError, KeyError, TypeError, ValueError) as exc:
+                log.error("automation.rule_skipped", rule_id=rule.id, event_id=event.id, error=str(exc))
+        return out
+
+    def action_messages(
+        self, event: EventRecord, rule: AutomationRule, index: int, action: dict[str, Any]
+    ) -> list[OutboxMessage]:
+        payload = event.payload
+        key = f"{event.id}:{rule.id}:{index}"
+        kind = action["type"]
+        common = {"source": "rule", "event_id": event.id, "rule_id": rule.id}
+        if kind == "webhook":
+            delivery_id = new_id()
+            body = {
+                "event": event.name,
+                "eventId": event.id,
+                "deliveryId": delivery_id,
+                "occurredAt": iso(event.created_at),
+                "data": payload,
+            }
+            return [
+                OutboxMessage(
+                    id=delivery_id,
+                    channel="webhook",
+                    dedupe_key=key,
+                    recipient=action["url"],
+                    subject=event.name,
+                    body=json.dumps(body, ensure_ascii=False, separators=(",", ":"), default=str),
+                    headers=action.get("headers") or None,
+                    **common,
+                )
+            ]
+        recipients = self.recipients(action["to"], kind, payload)
+        if not recipients:
+            log.info("automation.no_recipient", rule_id=rule.id, event_id=event.id, action=index, to=action["to"])
+            return []
+        if kind == "email":
+            html, text = render_email_body(action.get("body") or "", payload)
+            subject = " ".join(render(action["subject"], payload).split())[:500]
+            return [
+                OutboxMessage(
+                    channel="email",
+                    dedupe_key=key,
+                    recipient=", ".join(recipients),
+                    subject=subject,
+                    body=html,
+                    text_body=text,
+                    **common,
+                )
+            ]
+        body = render(action["body"], payload)[: http_out.SMS_MAX_CHARS]
+        return [
+            OutboxMessage(
+                channel="sms",
+                dedupe_key=key if len(recipients) == 1 else f"{key}:{n}",
+                recipient=number,
+                body=body,
+                **common,
+            )
+            for n, number in enumerate(recipients)
+        ]
+
+    def recipients(self, to: str, channel: str, payload: Any) -> list[str]:
+        found: list[str] = []
+        for token in parse_recipients(to, channel, "to", roots=None, event=""):
+            if token.kind == "customer":
+                contact = customer_contact(payload, channel)
+                found.extend([contact] if contact else [])
+            elif token.kind == "staff":
+                found.extend(self.staff(token.value, channel))
+            elif token.kind == "template":
+                value = render(token.value, payload).strip()
+                pattern = EMAIL_RE if channel == "email" else PHONE_RE
+                if pattern.fullmatch(value):
+                    found.append(value)
+                elif value:
+                    log.info("automation.bad_recipient", channel=channel, template=token.value)
+            else:
+                found.append(token.value)
+        unique: dict[str, str] = {}
+        for address in found:
+            unique.setdefault(address.lower(), address)
+        return list(unique.values())
+
+    def staff(self, role: str, channel: str) -> list[str]:
+        key = (role, channel)
+        if key not in self._staff:
+            column = StaffUser.email if channel == "email" else StaffUser.phone
+            rows = self.session.scalars(
+                select(column)
+                .where(StaffUser.role == role, StaffUser.is_active.is_(True), column.is_not(None), column != "")
+                .order_by(StaffUser.created_at, StaffUser.id)
+            )
+            self._staff[key] = [value for value in rows.all() if value]
+        return self._staff[key]
+
+    # ---------------------------------------------------------------- built-in notifications
+
+    def order_confirmation(self, event: EventRecord) -> OutboxMessage | None:
+        """On order.created, when enabled and mail is configured: the order number, items and total."""
+        if not self.settings.get("orders.sendConfirmationEmail") or not self.settings.get("mail.smtpHost"):
+            return None
+        order = event.payload.get("order") if isinstance(event.payload, dict) else None
+        if not isinstance(order, dict):
+            return None
+        to = customer_contact(event.payload, "email")
+        if not to or not EMAIL_RE.fullmatch(to):
+            return None
+        restaurant = str(self.settings.get("general.restaurantName") or "KitchenAsty")
+        number = str(order.get("orderNumber") or "")
+        name = (order.get("customer") or {}).get("name") or order.get("guestName") or order.get("customerName")
+        rows_html, rows_text = [], []
+        for item in order.get("items") or []:
+            options = ", ".join(
+                f"{o.get('name')}: {o.get('value')}" for o in item.get("options") or [] if isinstance(o, dict)
+            )
+            label = f"{item.get('quantity', 1)} x {item.get('name', '')}" + (f" ({options})" if options else "")
+            amount = self.money(item.get("subtotal"))
+            rows_html.append(f"<tr><td>{escape(label)}</td><td align='right'>{escape(amount)}</td></tr>")
+            rows_text.append(f"  {label}  {amount}")
+        totals = [
+            ("Subtotal", order.get("subtotal")),
+            ("Discount", -(order.get("discount") or 0) if order.get("discount") else None),
+            ("Delivery", order.get("deliveryFee") or None),
+            ("Tax", order.get("tax") or None),
+            ("Tip", order.get("tip") or None),
+        ]
+        for label, value in totals:
+            if value is not None:
+                rows_html.append(f"<tr><td>{label}</td><td align='right'>{escape(self.money(value))}</td></tr>")
+                rows_text.append(f"  {label}  {self.money(value)}")
+        total = self.money(order.get("total"))
+        greeting = f"Hello {name}," if name else "Hello,"
+        html = (
+            f"<p>{escape(greeting)}</p>"
+            f"<p>Thank you for your order at <strong>{escape(restaurant)}</strong>. "
+            f"Your order number is <strong>{escape(number)}</strong>.</p>"
+            f"<table cellpadding='4'>{''.join(rows_html)}"
+            f"<tr><td><strong>Total</strong></td><td align='right'><strong>{escape(total)}</strong></td></tr>"
+            "</table><p>We will let you know when it is on its way.</p>"
+        )
+        text = (
+            f"{greeting}\n\nThank you for your order at {restaurant}. Your order number is {number}.\n\n"
+            + "\n".join(rows_text)
+            + f"\n  Total  {total}\n"
+        )
+        return OutboxMessage(
+            channel="email",
+            source=ORDER_CONFIRMATION,
+            event_id=event.id,
+            dedupe_key=f"{event.id}:{ORDER_CONFIRMATION}",
+            recipient=to,
+            subject=f"Your order {number} at {restaurant}",
+            body=html,
+            text_body=text,
+        )
+
+    def money(self, value: Any) -> str:
+        try:
+            amount = Decimal(str(value if value is not None else 0)).quantize(Decimal("0.01"), ROUND_HALF_UP)
+        except ArithmeticError:
+            return str(value)
+        symbol = str(self.settings.get("general.currencySymbol") or "")
+        sign = "-" if amount < 0 else ""
+        digits = f"{abs(amount):,.2f}"
+        if self.settings.get("general.currencyPosition") == "after":
+            return f"{sign}{digits} {symbol}".rstrip()
+        return f"{sign}{symbol}{digits}"
+
+
+# ---------------------------------------------------------------- the worker
+
+
+class OutboxWorker:
+    def __init__(self, db: Database, settings: SettingsService, boot: BootSettings, mail: MailTransport) -> None:
+        self.db = db
+        self.settings = settings
+        self.boot = boot
+        self.mail = mail
+        self._task: asyncio.Task[None] | None = None
+        self._loop: asyncio.AbstractEventLoop | None = None
+        self._wake: asyncio.Event | None = None
+        self._stopping = False
+        self._inflight: set[asyncio.Task[None]] = set()
+        self._client: httpx.AsyncClient | None = None
+        self._secret_lock = asyncio.Lock()
+        db.bus.subscribe("*", self._on_event)
+
+    # ---------------------------------------------------------------- lifecycle
+
+    @property
+    def running(self) -> bool:
+        return self._task is not None and not self._task.done()
+
+    async def start(self) -> None:
+        if self.running:
+            return
+        self._loop = asyncio.get_running_loop()
+        self._wake = asyncio.Event()
+        self._stopping = False
+        self._client = http_out.new_client()
+        self._task = asyncio.create_task(self._run(), name="kitchenasty-outbox-worker")
+        log.info("outbox.worker_started")
+
+    async def stop(self) -> None:
+        task = self._task
+        if task is None:
+            return
+        self._stopping = True
+        self.wake()
+        try:
+            await asyncio.wait_for(asyncio.shield(task), timeout=STOP_GRACE_SECONDS + 5)
+        except TimeoutError:
+            task.cancel()
+            await asyncio.gather(task, return_exceptions=True)
+        if self._inflight:
+            # let sends in progress finish; the rest stay SENDING and are claimed again after their lease
+            _, pending = await asyncio.wait(set(self._inflight), timeout=STOP_GRACE_SECONDS)
+            for pending_task in pending:
+                pending_task.cancel()
+            await asyncio.gather(*pending, return_exceptions=True)
+        if self._client is not None:
+            await self._client.aclose()
+        self._task = self._client = self._wake = self._loop = None
+        log.info("outbox.worker_stopped")
+
+    def _on_event(self, _event: DomainEvent) -> None:
+        self.wake()
+
+    def wake(self) -> None:
+        """Make the worker look now (safe from any thread or event loop)."""
+        loop, event = self._loop, self._wake
+        if loop is None or event is None or loop.is_closed():
+            return
+        try:
+            running = asyncio.get_running_loop()
+        except RuntimeError:
+            running = None
+        if running is loop:
+            event.set()
+        else:
+            loop.call_soon_threadsafe(event.set)
+
+    async def _run(self) -> None:
+        assert self._wake is not None
+        while not self._stopping:
+            self._wake.clear()
+            delay = POLL_SECONDS
+            try:
+                processed = await self.process_events()
+                delay = await self.send_due()
+                if processed >= EVENT_BATCH:
+                    delay = 0.0
+            except Exception:
+                log.exception("outbox.worker_error")
+            if self._stopping:
+                break
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(self._wake.wait(), timeout=delay)
+
+    # ---------------------------------------------------------------- events -> deliveries
+
+    async def process_events(self) -> int:
+        """Turn one batch of recorded events into outbox rows; returns how many events were processed."""
+        waiting = await self.db.run_read(
+            lambda s: s.scalar(select(EventRecord.id).where(EventRecord.processed_at.is_(None)).limit(1))
+        )
+        if waiting is None:
+            return 0
+        processed, created = await self.db.run_write(self._process_batch)
+        if created:
+            log.info("automation.events_processed", events=processed, deliveries=created)
+        return processed
+
+    def _process_batch(self, session: Session) -> tuple[int, int]:
+        resolved = resolve_settings(session, self.settings)
+        events = session.scalars(
+            select(EventRecord)
+            .where(EventRecord.processed_at.is_(None))
+            .order_by(EventRecord.created_at, EventRecord.id)
+            .limit(EVENT_BATCH)
+            .with_for_update(skip_locked=True)
+        ).all()
+        if not events:
+            return 0, 0
+        rules = session.scalars(
+            select(AutomationRule)
+            .where(AutomationRule.event.in_({event.name for event in events}), AutomationRule.is_active.is_(True))
+            .order_by(AutomationRule.created_at, AutomationRule.id)
+        ).all()
+        planner = Planner(session, resolved)
+        now = utcnow()
+        created = 0
+        for event in events:
+            for message in planner.messages_for(event, [r for r in rules if r.event == event.name]):
+                session.add(message)
+                created += 1
+            event.processed_at = now
+        if created:
+            notify(session, OutboxEnqueued())
+        return len(events), created
+
+    # ---------------------------------------------------------------- sending
+
+    async def send_due(self) -> float:
+        """Claim and start sending due rows; returns how long to wait before looking again."""
+        free = CONCURRENCY - len(self._inflight)
+        if free > 0:
+            now = utcnow()
+            ids = await self.db.run_read(
+                lambda s: s.scalars(
+                    select(OutboxMessage.id)
+                    .where(_due(now))
+                    .order_by(OutboxMessage.next_attempt_at, OutboxMessage.id)
+                    .limit(free)
+                ).all()
+            )
+            if ids:
+                for message in await self.db.run_write(lambda s: self._claim(s, list(ids))):
+                    task = asyncio.create_task(self._deliver(message), name=f"outbox-{message.id}")
+                    self._inflight.add(task)
+                    task.add_done_callback(self._done)
+        if len(self._inflight) >= CONCURRENCY:
+            return POLL_SECONDS  # a finishing send wakes the loop
+        return await self.db.run_read(self._next_delay)
+
+    def _done(self, task: asyncio.Task[None]) -> None:
+        self._inflight.discard(task)
+        self.wake()
+
+    @staticmethod
+    def _claim(session: Session, ids: list[str]) -> list[OutboxMessage]:
+        """Mark due rows SENDING (counting the attempt, taking a lease); only rows still due are claimed."""
+        now = utcnow()
+        claimed: list[str] = []
+        for message_id in ids:
+            result = session.execute(
+                update(OutboxMessage)
+                .where(OutboxMessage.id == message_id, _due(now))
+                .values(status=SENDING, attempts=OutboxMessage.attempts + 1, lease_until=now + LEASE, updated_at=now)
+                .execution_options(synchronize_session=False)
+            )
+            if result.rowcount == 1:  # type: ignore[attr-defined]
+                claimed.append(message_id)
+        if not claimed:
+            return []
+        return list(session.scalars(select(OutboxMessage).where(OutboxMessage.id.in_(claimed))).all())
+
+    @staticmethod
+    def _next_delay(session: Session) -> float:
+        next_pending = session.scalar(
+            select(func.min(OutboxMessage.next_attempt_at)).where(OutboxMessage.status == PENDING)
+        )
+        next_lease = session.scalar(select(func.min(OutboxMessage.lease_until)).where(OutboxMessage.status == SENDING))
+        moments = [m for m in (next_pending, next_lease) if m is not None]
+        if not moments:
+            return POLL_SECONDS
+        delay = (min(moments) - utcnow()).total_seconds()
+        return max(0.02, min(POLL_SECONDS, delay))
+
+    async def resolved_settings(self) -> ResolvedSettings:
+        """The effective site settings, read fresh from the database (one hop; no in-process cache)."""
+        return await self.db.run_read(lambda s: resolve_settings(s, self.settings))
+
+    async def _deliver(self, message: OutboxMessage) -> None:
+        error: str | None = None
+        try:
+            async with asyncio.timeout(SEND_DEADLINE_SECONDS):
+                await self.dispatch(message)
+        except (MailError, http_out.OutgoingError, DeliveryProblem) as exc:
+            error = str(exc)
+        except TimeoutError:
+            error = f"sending took longer than {SEND_DEADLINE_SECONDS:g} s"
+        except Exception as exc:
+            log.exception("outbox.send_crashed", delivery_id=message.id, channel=message.channel)
+            error = f"unexpected error while sending: {exc.__class__.__name__}"
+        try:
+            await self._settle(message, error)
+        except Exception:
+            log.exception("outbox.settle_failed", delivery_id=message.id)
+
+    async def dispatch(self, message: OutboxMessage) -> None:
+        if message.channel == "email":
+            recipients = [addr.strip() for addr in message.recipient.split(",") if addr.strip()]
+            await self.mail.send(
+                to=recipients,
+                subject=message.subject or "",
+                html=message.body or "",
+                text=message.text_body,
+                headers={"X-KitchenAsty-Delivery": message.id},
+            )
+        elif message.channel == "sms":
+            await self._send_sms(message)
+        elif message.channel == "webhook":
+            assert self._client is not None
+            await http_out.post_webhook(
+                self._client,
+                url=message.recipient,
+                body=(message.body or "").encode(),
+                secret=await self.signing_secret(),
+                event=message.subject or "",
+                delivery_id=message.id,
+                headers=message.headers,
+            )
+        else:
+            raise DeliveryProblem(f"unknown channel {message.channel!r}")
+
+    async def _send_sms(self, message: OutboxMessage) -> None:
+        assert self._client is not None
+        resolved = await self.resolved_settings()
+        fields = {
+            "smsAccountSid": resolved.get("advanced.smsAccountSid"),
+            "smsAuthToken": resolved.get("advanced.smsAuthToken"),
+            "smsFromNumber": resolved.get("advanced.smsFromNumber"),
+        }
+        missing = [f"advanced.{name}" for name, value in fields.items() if not value]
+        if missing:
+            raise DeliveryProblem(f"SMS is not configured: set {', '.join(missing)}")
+        await http_out.send_sms(
+            self._client,
+            base_url=resolved.get("advanced.smsBaseUrl"),
+            account_sid=fields["smsAccountSid"],
+            auth_token=fields["smsAuthToken"],
+            from_number=fields["smsFromNumber"],
+            to=message.recipient,
+            body=message.body or "",
+        )
+
+    async def signing_secret(self) -> str:
+        """advanced.webhookSigningSecret; generated and saved the first time if `init` did not create one."""
+        secret = (await self.resolved_settings()).get("advanced.webhookSigningSecret")
+        if secret:
+            return str(secret)
+        async with self._secret_lock:
+            secret = (await self.resolved_settings()).get("advanced.webhookSigningSecret")
+            if not secret:
+                secret = generate_secret(32)
+                await self.settings.update_group("advanced", {"webhookSigningSecret": secret})
+                log.warning("outbox.webhook_secret_generated")
+        return str(secret)
+
+    async def _settle(self, message: OutboxMessage, error: str | None) -> None:
+        now = utcnow()
+        limit = message.max_attempts or self.boot.outbox_max_attempts
+        values: dict[str, Any] = {"lease_until": None, "updated_at": now}
+        if error is None:
+            values.update(status=SENT, sent_at=now)
+        else:
+            values["last_error"] = error[:MAX_ERROR_CHARS]
+            if message.attempts >= limit:
+                values["status"] = FAILED
+            else:
+                values["status"] = PENDING
+                values["next_attempt_at"] = now + outbox.retry_delay(
+                    message.attempts, self.boot.outbox_base_delay_seconds
+                )
+
+        def settle(session: Session) -> int:
+            result = session.execute(
+                update(OutboxMessage)
+                .where(
+                    OutboxMessage.id == message.id,
+                    OutboxMessage.status == SENDING,
+                    OutboxMessage.attempts == message.attempts,  # still our claim
+                )
+                .values(**values)
+                .execution_options(synchronize_session=False)
+            )
+            return int(result.rowcount or 0)  # type: ignore[attr-defined]
+
+        updated = await self.db.run_write(settle)
+        fields = {"delivery_id": message.id, "channel": message.channel, "attempt": message.attempts}
+        if updated != 1:
+            log.warning("outbox.claim_lost", **fields)
+        elif error is None:
+            log.info("outbox.sent", **fields)
+        elif values["status"] == FAILED:
+            log.error("outbox.failed", error=error, **fields)
+        else:
+            retry_in = (values["next_attempt_at"] - now).total_seconds()
+            log.warning("outbox.retry_scheduled", error=error, retry_in_seconds=round(retry_in, 2), **fields)

@@ -1,0 +1,196 @@
+"""Sending e-mail over SMTP (aiosmtplib).
+
+`MailTransport` holds the connection configuration built from the resolved `mail` settings group (DB -> TOML ->
+env -> default, read through the callable it is given) and rebuilds it whenever those values change, or at once
+after `invalidate()` (called on every mail-settings save), so a change applies to the next e-mail without a
+restart. Encryption: `none` (plain), `tls` (STARTTLS, required) or `ssl` (implicit TLS, usually port 465).
+"""
+
+from __future__ import annotations
+
+import html as html_lib
+import re
+import ssl
+from collections.abc import Awaitable, Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+from email.headerregistry import Address
+from email.message import EmailMessage
+from email.utils import formataddr, formatdate, make_msgid
+from typing import Any, Literal
+
+import aiosmtplib
+
+from kitchenasty.core.logging import register_secret
+
+Encryption = Literal["none", "tls", "ssl"]
+SMTP_TIMEOUT_SECONDS = 15.0
+FALLBACK_SENDER = "noreply@kitchenasty.local"
+
+
+class MailError(Exception):
+    """Sending failed; the message is one line a person can act on (never contains the password)."""
+
+
+class MailNotConfigured(MailError):
+    pass
+
+
+@dataclass(frozen=True)
+class MailConfig:
+    host: str
+    port: int
+    username: str
+    password: str = field(repr=False)
+    encryption: Encryption
+    sender_name: str
+    sender_email: str
+    timeout: float = SMTP_TIMEOUT_SECONDS
+    tls_context: ssl.SSLContext | None = field(default=None, repr=False, compare=False)
+
+    @classmethod
+    def from_settings(cls, values: Mapping[str, Any]) -> MailConfig | None:
+        """From the `mail` group as camelCase fields (`smtpHost`, ...); None when no SMTP host is set."""
+        host = str(values.get("smtpHost") or "").strip()
+        if not host:
+            return None
+        encryption = values.get("encryption") or "tls"
+        password = str(values.get("smtpPass") or "")
+        register_secret(password)
+        username = str(values.get("smtpUser") or "")
+        sender_email = str(values.get("senderEmail") or "").strip()
+        if not sender_email:
+            sender_email = username if "@" in username else FALLBACK_SENDER
+        return cls(
+            host=host,
+            port=int(values.get("smtpPort") or 587),
+            username=username,
+            password=password,
+            encryption=encryption,
+            sender_name=str(values.get("senderName") or "").strip(),
+            sender_email=sender_email,
+            tls_context=ssl.create_default_context() if encryption in ("tls", "ssl") else None,
+        )
+
+    @property
+    def from_header(self) -> str:
+        return formataddr((self.sender_name, self.sender_email)) if self.sender_name else self.sender_email
+
+
+def build_message(
+    config: MailConfig,
+    *,
+    to: Sequence[str],
+    subject: str,
+    html: str,
+    text: str | None = None,
+    headers: Mapping[str, str] | None = None,
+) -> EmailMessage:
+    """A multipart/alternative message (text + HTML) from the configured sender."""
+    message = EmailMessage()
+    message["From"] = config.from_header
+    message["To"] = ", ".join(to)
+    message["Subject"] = " ".join(subject.split())  # no line breaks in a header
+    message["Date"] = formatdate(localtime=False)
+    message["Message-ID"] = make_msgid(domain=_domain(config.sender_email))
+    for name, value in (headers or {}).items():
+        message[name] = value
+    message.set_content(text if text is not None else html_to_text(html))
+    message.add_alternative(html, subtype="html")
+    return message
+
+
+def _domain(address: str) -> str:
+    try:
+        return Address(addr_spec=address).domain or "kitchenasty.local"
+    except (ValueError, IndexError):
+        return "kitchenasty.local"
+
+
+def html_to_text(html: str) -> str:
+    """A readable plain-text alternative of a simple HTML body."""
+    text = re.sub(r"(?is)<(script|style)\b.*?</\1>", "", html)
+    text = re.sub(r"(?i)<br\s*/?>|</p>|</div>|</li>|</tr>|</h[1-6]>", "\n", text)
+    text = re.sub(r"(?i)<li\b[^>]*>", "- ", text)
+    text = re.sub(r"<[^>]+>", "", text)
+    text = html_lib.unescape(text)
+    lines = [" ".join(line.split()) for line in text.splitlines()]
+    return re.sub(r"\n{3,}", "\n\n", "\n".join(lines)).strip() + "\n"
+
+
+async def send(config: MailConfig, message: EmailMessage) -> None:
+    """Connect, authenticate when a user is set, send, quit. Raises MailError with the server's answer."""
+    recipients = [addr.strip() for addr in str(message["To"]).split(",") if addr.strip()]
+    try:
+        await aiosmtplib.send(
+            message,
+            sender=config.sender_email,
+            recipients=recipients,
+            hostname=config.host,
+            port=config.port,
+            username=config.username or None,
+            password=(config.password or None) if config.username else None,
+            use_tls=config.encryption == "ssl",
+            start_tls=config.encryption == "tls",
+            tls_context=config.tls_context,
+            timeout=config.timeout,
+        )
+    except aiosmtplib.SMTPRecipientsRefused as exc:
+        refused = "; ".join(f"{r.recipient}: {r.code} {r.message}" for r in exc.recipients)
+        raise MailError(f"SMTP server refused the recipients ({refused})") from None
+    except aiosmtplib.SMTPAuthenticationError as exc:
+        raise MailError(f"SMTP authentication failed for user {config.username!r}: {exc.code} {exc.message}") from None
+    except aiosmtplib.SMTPResponseException as exc:
+        raise MailError(f"SMTP server {config.host}:{config.port} answered {exc.code} {exc.message}") from None
+    except aiosmtplib.SMTPTimeoutError:
+        raise MailError(f"SMTP server {config.host}:{config.port} timed out after {config.timeout:g} s") from None
+    except aiosmtplib.SMTPConnectError as exc:
+        raise MailError(f"cannot connect to SMTP server {config.host}:{config.port} ({_reason(exc)})") from None
+    except aiosmtplib.SMTPException as exc:
+        raise MailError(f"SMTP error with {config.host}:{config.port}: {_reason(exc)}") from None
+    except (OSError, ssl.SSLError) as exc:
+        raise MailError(f"cannot reach SMTP server {config.host}:{config.port} ({_reason(exc)})") from None
+
+
+def _reason(exc: BaseException) -> str:
+    text = " ".join(str(exc).split())
+    return text or exc.__class__.__name__
+
+
+MailSettingsLoader = Callable[[], Awaitable[Mapping[str, Any]]]
+
+
+class MailTransport:
+    """The cached SMTP configuration, rebuilt when the mail settings change (or after `invalidate()`)."""
+
+    def __init__(self, load: MailSettingsLoader) -> None:
+        self._load = load
+        self._key: tuple[tuple[str, Any], ...] | None = None
+        self._config: MailConfig | None = None
+        self.builds = 0
+
+    def invalidate(self) -> None:
+        self._key = None
+        self._config = None
+
+    async def config(self) -> MailConfig | None:
+        values = await self._load()
+        key = tuple(sorted((k, v) for k, v in values.items()))
+        if key != self._key:
+            self._config = MailConfig.from_settings(values)
+            self._key = key
+            self.builds += 1
+        return self._config
+
+    async def send(
+        self,
+        *,
+        to: Sequence[str],
+        subject: str,
+        html: str,
+        text: str | None = None,
+        headers: Mapping[str, str] | None = None,
+    ) -> None:
+        config = await self.config()
+        if config is None:
+            raise MailNotConfigured("mail is not configured (no SMTP host in the mail settings)")
+        await send(config, build_message(config, to=to, subject=subject, html=html, text=text, headers=headers))

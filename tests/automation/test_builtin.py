@@ -1,0 +1,72 @@
+"""Built-in notifications through the outbox: the order confirmation on order.created."""
+
+from __future__ import annotations
+
+import asyncio
+
+from litestar import Litestar
+from litestar.testing import AsyncTestClient
+
+from kitchenasty.services import Services
+from tests.automation.helpers import (
+    GUEST_EMAIL,
+    all_events_processed,
+    configure_mail,
+    deliveries,
+    order_created,
+    sent,
+)
+from tests.factories import staff_headers
+from tests.servers import SMTPServer, eventually
+
+
+async def test_order_created_sends_the_confirmation_to_the_guest(
+    client: AsyncTestClient[Litestar], services: Services, smtp: SMTPServer
+) -> None:
+    admin = await staff_headers(services, "SUPER_ADMIN")
+    await configure_mail(client, admin, smtp.port)
+    await client.put("/api/settings/general", headers=admin, json={"restaurantName": "Pizzeria Uno"})
+
+    await order_created(services, orderNumber="KA-0777")
+
+    [mail] = smtp.wait_for(1)
+    assert mail.rcpt_tos == [GUEST_EMAIL]
+    assert mail.subject == "Your order KA-0777 at Pizzeria Uno"
+    text = mail.text()
+    assert "Your order number is KA-0777" in text
+    assert "2 x Margherita (Size: Large)" in text
+    assert "$23.76" in text
+    [delivery] = await sent(services)
+    assert (delivery.source, delivery.status) == ("builtin:order_confirmation", "SENT")
+
+
+async def test_order_confirmation_goes_to_the_registered_customer_first(
+    client: AsyncTestClient[Litestar], services: Services, smtp: SMTPServer
+) -> None:
+    admin = await staff_headers(services, "SUPER_ADMIN")
+    await configure_mail(client, admin, smtp.port)
+    member = {"id": "ccust", "name": "Carla", "email": "carla@example.com", "phone": None}
+
+    await order_created(services, customer=member, customerId="ccust", guestEmail=None)
+
+    [mail] = smtp.wait_for(1)
+    assert mail.rcpt_tos == ["carla@example.com"]
+    assert "Hello Carla," in mail.text()
+
+
+async def test_order_confirmation_is_not_sent_when_turned_off_or_mail_is_not_configured(
+    client: AsyncTestClient[Litestar], services: Services, smtp: SMTPServer
+) -> None:
+    admin = await staff_headers(services, "SUPER_ADMIN")
+    await order_created(services, orderNumber="KA-0001")  # mail not configured yet
+    await eventually(lambda: all_events_processed(services))
+
+    await configure_mail(client, admin, smtp.port)
+    off = await client.put("/api/settings/order", headers=admin, json={"sendConfirmationEmail": False})
+    assert off.status_code == 200
+    await order_created(services, orderNumber="KA-0002")
+    await eventually(lambda: all_events_processed(services))
+    await asyncio.sleep(0.1)
+
+    assert await deliveries(services) == []
+    assert smtp.inbox == []

@@ -17,7 +17,10 @@ def to_cents(amount: Decimal | int | str, *, field: str = "amount") -> int:
         raise ValidationFailed(f"{field} must be a number", code="INVALID_AMOUNT") from None
     if not value.is_finite():
         raise ValidationFailed(f"{field} must be a number", code="INVALID_AMOUNT")
-    cents = value * 100
+    try:
+        cents = value * 100
+    except ArithmeticError:  # an exponent beyond the decimal context (1e999999999): not an amount anyone means
+        raise ValidationFailed(f"{field} is too large", code="INVALID_AMOUNT") from None
     if cents != cents.to_integral_value():
         raise ValidationFailed(f"{field} must have at most 2 decimals", code="INVALID_AMOUNT")
     return int(cents)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
 
 WEEKDAY_NAMES = ("Sunday", "Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday")
 
@@ -62,3 +63,26 @@ def describe_day(hours: Sequence[DayHours], local: datetime) -> str:
     if day.is_closed:
         return "closed"
     return f"{day.open_time}-{day.close_time}"
+
+
+def valid_hhmm(value: str) -> bool:
+    """A 24-hour "HH:MM" time of day (00:00 to 23:59)."""
+    if len(value) != 5 or value[2] != ":" or not (value[:2].isdigit() and value[3:].isdigit()):
+        return False
+    return int(value[:2]) < 24 and int(value[3:]) < 60
+
+
+def in_window(start: str, end: str, days: Sequence[int], local: datetime) -> bool:
+    """Whether `local` falls in a weekly window (a mealtime): `start`-`end` on each of `days` (0 = Sunday).
+
+    As with opening hours, an end at or before the start runs past midnight into the next day.
+    """
+    if not days:
+        return False
+    return is_open_at([DayHours(day, start, end) for day in days], local)
+
+
+def local_now(timezone: str, now: datetime | None = None) -> datetime:
+    """The current time (or `now`, an aware datetime) in the restaurant's IANA time zone."""
+    zone = ZoneInfo(timezone)
+    return (now or datetime.now(zone)).astimezone(zone)

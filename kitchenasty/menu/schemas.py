@@ -1,0 +1,372 @@
+"""The menu API shapes: categories (a tree), items with option groups, allergens, mealtimes, and the storefront's
+whole-menu read. Money is JSON numbers in major units (cents inside)."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Annotated, Literal
+
+import msgspec
+
+from kitchenasty.menu.rules import DisplayType, UnavailableReason
+
+OrderTypeValue = Literal["DELIVERY", "PICKUP", "DINE_IN"]
+
+Id = Annotated[str, msgspec.Meta(min_length=1, max_length=64)]
+Name = Annotated[str, msgspec.Meta(min_length=1, max_length=120)]
+SlugText = Annotated[str, msgspec.Meta(min_length=1, max_length=120)]
+LongText = Annotated[str, msgspec.Meta(max_length=2000)]
+Url = Annotated[str, msgspec.Meta(max_length=2048)]
+SortOrder = Annotated[int, msgspec.Meta(ge=0, le=1_000_000)]
+StockQty = Annotated[int, msgspec.Meta(ge=0, le=1_000_000)]
+TimeText = Annotated[str, msgspec.Meta(max_length=5)]
+Day = Annotated[int, msgspec.Meta(ge=0, le=6)]
+Days = Annotated[list[Day], msgspec.Meta(min_length=1, max_length=7)]
+IdList = Annotated[list[Id], msgspec.Meta(max_length=100)]
+AllergenName = Annotated[str, msgspec.Meta(min_length=1, max_length=60)]
+MealtimeName = Annotated[str, msgspec.Meta(min_length=1, max_length=60)]
+
+
+class Counts(msgspec.Struct, kw_only=True, rename="camel", omit_defaults=True):
+    """The original's `_count` object; only the counts that make sense for the resource are present."""
+
+    menu_items: int | msgspec.UnsetType = msgspec.UNSET
+    options: int | msgspec.UnsetType = msgspec.UNSET
+    allergens: int | msgspec.UnsetType = msgspec.UNSET
+    mealtimes: int | msgspec.UnsetType = msgspec.UNSET
+
+
+# ---------------------------------------------------------------- categories
+
+
+class CategoryIn(msgspec.Struct, kw_only=True, forbid_unknown_fields=True, rename="camel"):
+    name: Name
+    slug: SlugText
+    description: LongText | None = None
+    image: Url | None = None
+    sort_order: SortOrder = 0
+    is_active: bool = True
+    parent_id: Id | None = None
+    location_id: Id | None = None
+
+
+class CategoryUpdateIn(msgspec.Struct, kw_only=True, forbid_unknown_fields=True, rename="camel"):
+    """Partial; `slug` is immutable (sending the current one is accepted)."""
+
+    name: Name | msgspec.UnsetType = msgspec.UNSET
+    slug: SlugText | msgspec.UnsetType = msgspec.UNSET
+    description: LongText | msgspec.UnsetType | None = msgspec.UNSET
+    image: Url | msgspec.UnsetType | None = msgspec.UNSET
+    sort_order: SortOrder | msgspec.UnsetType = msgspec.UNSET
+    is_active: bool | msgspec.UnsetType = msgspec.UNSET
+    parent_id: Id | msgspec.UnsetType | None = msgspec.UNSET
+    location_id: Id | msgspec.UnsetType | None = msgspec.UNSET
+
+
+class CategoryRef(msgspec.Struct, kw_only=True):
+    id: str
+    name: str
+    slug: str
+
+
+class CategoryOut(msgspec.Struct, kw_only=True, rename="camel"):
+    id: str
+    name: str
+    slug: str
+    description: str | None
+    image: str | None
+    sort_order: int
+    is_active: bool
+    parent_id: str | None
+    location_id: str | None
+    counts: Counts = msgspec.field(name="_count")
+    created_at: str
+    updated_at: str
+
+
+class CategoryTreeOut(CategoryOut, kw_only=True, rename="camel"):
+    """`GET /api/menu/categories`: a root category with its subcategories, recursively."""
+
+    children: list[CategoryTreeOut]
+
+
+class ItemBrief(msgspec.Struct, kw_only=True, rename="camel"):
+    id: str
+    name: str
+    slug: str
+    price: float
+    image: str | None
+    is_active: bool
+    sort_order: int
+    track_stock: bool
+    stock_qty: int
+    counts: Counts = msgspec.field(name="_count")
+
+
+class CategoryDetailOut(CategoryOut, kw_only=True, rename="camel"):
+    """`GET /api/menu/categories/{id}`: a category with its parent, direct children and items."""
+
+    parent: CategoryRef | None
+    children: list[CategoryOut]
+    menu_items: list[ItemBrief]
+
+
+# ---------------------------------------------------------------- items
+
+
+class OptionValueIn(msgspec.Struct, kw_only=True, forbid_unknown_fields=True, rename="camel"):
+    """A value of an option group. Send `id` to keep an existing value (it stays the same row)."""
+
+    id: Id | None = None
+    name: Name
+    price_modifier: Decimal = Decimal(0)
+    is_default: bool = False
+    sort_order: SortOrder | None = None  # default: its position in the list
+
+
+class OptionIn(msgspec.Struct, kw_only=True, forbid_unknown_fields=True, rename="camel"):
+    """An option group. Send `id` to keep an existing group; groups and values left out are retired."""
+
+    id: Id | None = None
+    name: Name
+    display_type: DisplayType = "SELECT"
+    is_required: bool = False
+    min_select: Annotated[int, msgspec.Meta(ge=0, le=100)] = 0
+    max_select: Annotated[int, msgspec.Meta(ge=1, le=100)] = 1
+    sort_order: SortOrder | None = None  # default: its position in the list
+    values: Annotated[list[OptionValueIn], msgspec.Meta(min_length=1, max_length=50)]
+
+
+OptionList = Annotated[list[OptionIn], msgspec.Meta(max_length=30)]
+
+
+class MenuItemIn(msgspec.Struct, kw_only=True, forbid_unknown_fields=True, rename="camel"):
+    name: Name
+    slug: SlugText
+    description: LongText | None = None
+    price: Decimal
+    image: Url | None = None
+    is_active: bool = True
+    sort_order: SortOrder = 0
+    track_stock: bool = False
+    stock_qty: StockQty = 0
+    order_type: OrderTypeValue | None = None
+    category_id: Id
+    location_id: Id | None = None
+    options: OptionList = []
+    allergen_ids: IdList = []
+    mealtime_ids: IdList = []
+
+
+class MenuItemUpdateIn(msgspec.Struct, kw_only=True, forbid_unknown_fields=True, rename="camel"):
+    """Partial; `slug` is immutable. `options`, `allergenIds`, `mealtimeIds` replace their set when present.
+
+    Options and values sent with their `id` keep it; those left out are retired (hidden, never deleted, because
+    orders keep pointing at the values they were placed with).
+    """
+
+    name: Name | msgspec.UnsetType = msgspec.UNSET
+    slug: SlugText | msgspec.UnsetType = msgspec.UNSET
+    description: LongText | msgspec.UnsetType | None = msgspec.UNSET
+    price: Decimal | msgspec.UnsetType = msgspec.UNSET
+    image: Url | msgspec.UnsetType | None = msgspec.UNSET
+    is_active: bool | msgspec.UnsetType = msgspec.UNSET
+    sort_order: SortOrder | msgspec.UnsetType = msgspec.UNSET
+    track_stock: bool | msgspec.UnsetType = msgspec.UNSET
+    stock_qty: StockQty | msgspec.UnsetType = msgspec.UNSET
+    order_type: OrderTypeValue | msgspec.UnsetType | None = msgspec.UNSET
+    category_id: Id | msgspec.UnsetType = msgspec.UNSET
+    location_id: Id | msgspec.UnsetType | None = msgspec.UNSET
+    options: OptionList | msgspec.UnsetType = msgspec.UNSET
+    allergen_ids: IdList | msgspec.UnsetType = msgspec.UNSET
+    mealtime_ids: IdList | msgspec.UnsetType = msgspec.UNSET
+
+
+class OptionValueOut(msgspec.Struct, kw_only=True, rename="camel"):
+    id: str
+    name: str
+    price_modifier: float
+    is_default: bool
+    sort_order: int
+
+
+class OptionOut(msgspec.Struct, kw_only=True, rename="camel"):
+    id: str
+    name: str
+    display_type: str
+    is_required: bool
+    min_select: int
+    max_select: int
+    sort_order: int
+    values: list[OptionValueOut]
+
+
+class AllergenRef(msgspec.Struct, kw_only=True):
+    id: str
+    name: str
+
+
+class MealtimeRef(msgspec.Struct, kw_only=True, rename="camel"):
+    id: str
+    name: str
+    start_time: str
+    end_time: str
+    days: list[int]
+
+
+class CategoryName(msgspec.Struct, kw_only=True):
+    id: str
+    name: str
+
+
+class MenuItemListOut(msgspec.Struct, kw_only=True, rename="camel"):
+    """`GET /api/menu/items`: every item (inactive and sold-out ones too) with its category and counts."""
+
+    id: str
+    name: str
+    slug: str
+    description: str | None
+    price: float
+    image: str | None
+    is_active: bool
+    sort_order: int
+    track_stock: bool
+    stock_qty: int
+    order_type: str | None
+    category_id: str
+    location_id: str | None
+    category: CategoryName
+    counts: Counts = msgspec.field(name="_count")
+    created_at: str
+    updated_at: str
+
+
+class MenuItemOut(msgspec.Struct, kw_only=True, rename="camel"):
+    """An item with its current option groups, allergens and mealtimes (retired options are not shown)."""
+
+    id: str
+    name: str
+    slug: str
+    description: str | None
+    price: float
+    image: str | None
+    is_active: bool
+    sort_order: int
+    track_stock: bool
+    stock_qty: int
+    order_type: str | None
+    category_id: str
+    location_id: str | None
+    category: CategoryName
+    options: list[OptionOut]
+    allergens: list[AllergenRef]
+    mealtimes: list[MealtimeRef]
+    created_at: str
+    updated_at: str
+
+
+class ItemFilter(msgspec.Struct, kw_only=True, frozen=True):
+    category_id: str | None = None
+    search: str | None = None
+
+
+# ---------------------------------------------------------------- allergens and mealtimes
+
+
+class AllergenIn(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
+    name: AllergenName
+
+
+class AllergenOut(msgspec.Struct, kw_only=True):
+    id: str
+    name: str
+    counts: Counts = msgspec.field(name="_count")
+
+
+class MealtimeIn(msgspec.Struct, kw_only=True, forbid_unknown_fields=True, rename="camel"):
+    """An availability window: items linked to mealtimes sell only inside one of their active windows."""
+
+    name: MealtimeName
+    start_time: TimeText
+    end_time: TimeText
+    days: Days
+    is_active: bool = True
+    location_id: Id | None = None
+
+
+class MealtimeUpdateIn(msgspec.Struct, kw_only=True, forbid_unknown_fields=True, rename="camel"):
+    name: MealtimeName | msgspec.UnsetType = msgspec.UNSET
+    start_time: TimeText | msgspec.UnsetType = msgspec.UNSET
+    end_time: TimeText | msgspec.UnsetType = msgspec.UNSET
+    days: Days | msgspec.UnsetType = msgspec.UNSET
+    is_active: bool | msgspec.UnsetType = msgspec.UNSET
+    location_id: Id | msgspec.UnsetType | None = msgspec.UNSET
+
+
+class MealtimeOut(msgspec.Struct, kw_only=True, rename="camel"):
+    id: str
+    name: str
+    start_time: str
+    end_time: str
+    days: list[int]
+    is_active: bool
+    location_id: str | None
+    counts: Counts = msgspec.field(name="_count")
+    created_at: str
+    updated_at: str
+
+
+# ---------------------------------------------------------------- the storefront's whole menu
+
+
+class StoreLocation(msgspec.Struct, kw_only=True, rename="camel"):
+    id: str
+    name: str
+    slug: str
+    is_open_now: bool
+    is_busy: bool
+    busy_message: str | None
+    delivery_enabled: bool
+    pickup_enabled: bool
+    dine_in_enabled: bool
+    min_order_delivery: float
+    min_order_pickup: float
+    delivery_lead_time: int
+    pickup_lead_time: int
+
+
+class StoreItem(msgspec.Struct, kw_only=True, rename="camel"):
+    id: str
+    name: str
+    slug: str
+    description: str | None
+    price: float
+    image: str | None
+    category_id: str
+    is_available: bool
+    unavailable_reason: UnavailableReason | None
+    track_stock: bool
+    stock_qty: int
+    order_type: OrderTypeValue | None
+    allergens: list[AllergenRef]
+    mealtimes: list[MealtimeRef]
+    options: list[OptionOut]
+
+
+class StoreCategory(msgspec.Struct, kw_only=True, rename="camel"):
+    id: str
+    name: str
+    slug: str
+    description: str | None
+    image: str | None
+    sort_order: int
+    parent_id: str | None
+    children: list[StoreCategory]
+    items: list[StoreItem]
+
+
+class StoreMenu(msgspec.Struct, kw_only=True):
+    """`GET /api/menu`: one location's orderable menu (active categories, items, options and values only)."""
+
+    location: StoreLocation
+    categories: list[StoreCategory]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import signal
 from typing import Annotated
 
 import typer
@@ -9,6 +10,7 @@ import typer
 from kitchenasty.cli.console import ConfigOption, DataDirOption, boot_settings, fail, handle_errors, out
 from kitchenasty.core import datadir
 from kitchenasty.core import migrate as migrations
+from kitchenasty.core.backup import DataDirLock
 from kitchenasty.core.config import BootSettings
 from kitchenasty.core.logging import configure_logging, get_logger, register_secret
 
@@ -52,14 +54,33 @@ def serve_app(boot: BootSettings) -> None:
         port=boot.port,
         log_config=None,
         access_log=False,
-        ws="websockets",
+        ws="websockets-sansio",
         ws_per_message_deflate=False,
         server_header=False,
         lifespan="on",
         timeout_graceful_shutdown=10,
     )
-    get_logger("kitchenasty.serve").info("starting", host=boot.host, port=boot.port, data_dir=str(boot.data_dir))
-    uvicorn.Server(config).run()
+    log = get_logger("kitchenasty.serve")
+    log.info("starting", host=boot.host, port=boot.port, data_dir=str(boot.data_dir))
+
+    def stopped_by_sigterm(signum: int, frame: object) -> None:
+        # uvicorn shuts down gracefully on SIGTERM, then re-raises the signal into the previous handler: a
+        # service manager asked us to stop and we did, so that is a clean exit (0), not a crash (-15).
+        log.info("stopped", signal="SIGTERM")
+        raise SystemExit(0)
+
+    previous = signal.signal(signal.SIGTERM, stopped_by_sigterm)
+    try:
+        uvicorn.Server(config).run()
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+
+
+def hold_data_dir(lock: DataDirLock) -> None:
+    """One server per data dir, and `restore` refuses while it runs (the kernel drops the lock at exit)."""
+    if not lock.acquire():
+        pid = lock.holder_pid()
+        fail(f"{lock.path.parent} is in use by another KitchenAsty process{f' (pid {pid})' if pid else ''}")
 
 
 def register(app: typer.Typer) -> None:
@@ -76,6 +97,9 @@ def register(app: typer.Typer) -> None:
         from kitchenasty.cli.init import prepare_data_dir
 
         boot = boot_settings(data_dir, config, host=host, port=port)
+        lock = DataDirLock(boot.data_dir)
+        if boot.data_dir.is_dir():
+            hold_data_dir(lock)
         if not datadir.is_initialised(boot):
             boot = prepare_data_dir(boot)
             boot = boot_settings(boot.data_dir, config, host=host, port=port)
@@ -86,5 +110,9 @@ def register(app: typer.Typer) -> None:
             )
         else:
             check_database(boot, allow_migrate=migrate)
-        print_urls(boot)
-        serve_app(boot)
+        hold_data_dir(lock)
+        try:
+            print_urls(boot)
+            serve_app(boot)
+        finally:
+            lock.release()

@@ -12,6 +12,7 @@ from litestar.openapi.spec import Components, SecurityScheme
 
 from kitchenasty import __version__
 from kitchenasty.auth.routes import AuthController
+from kitchenasty.core.backup import BackupScheduler
 from kitchenasty.core.config import BootSettings
 from kitchenasty.core.guards import provide_principal
 from kitchenasty.core.health import health
@@ -30,9 +31,18 @@ def _domain_routes() -> list[Any]:
     from kitchenasty.locations.routes import ROUTES as location_routes
     from kitchenasty.menu.routes import ROUTES as menu_routes
     from kitchenasty.orders.routes import ROUTES as order_routes
+    from kitchenasty.orders.sockets import SOCKET_ROUTES as socket_routes
     from kitchenasty.web.routes import ROUTES as web_routes
 
-    return [*location_routes, *menu_routes, *coupon_routes, *order_routes, *automation_routes, *web_routes]
+    return [
+        *location_routes,
+        *menu_routes,
+        *coupon_routes,
+        *order_routes,
+        *socket_routes,
+        *automation_routes,
+        *web_routes,
+    ]
 
 
 def create_app(settings: BootSettings, *, services: Services | None = None) -> Litestar:
@@ -43,10 +53,14 @@ def create_app(settings: BootSettings, *, services: Services | None = None) -> L
     async def rate_limiting_enabled() -> bool:
         return bool((await services.settings.resolved()).get("advanced.enableRateLimiting"))
 
+    backups = BackupScheduler(settings)  # off unless backup_schedule_hours > 0
+
     async def on_startup(app: Litestar) -> None:
         await services.automation.start()
+        backups.start()
 
     async def on_shutdown(app: Litestar) -> None:
+        await backups.stop()
         await services.automation.stop()
         await services.db.dispose()
 
@@ -77,6 +91,7 @@ def create_app(settings: BootSettings, *, services: Services | None = None) -> L
         ),
         plugins=realtime_plugins(settings, services),
         debug=False,
+        logging_config=None,
     )
     app.state.services = services
     app.state.db = services.db

@@ -36,7 +36,7 @@ class UvicornThread:
             port=self.port,
             log_config=None,
             access_log=False,
-            ws="websockets",
+            ws="websockets-sansio",
             ws_per_message_deflate=False,
             lifespan="on",
         )

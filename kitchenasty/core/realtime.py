@@ -1,11 +1,282 @@
-"""Live rooms (kitchen, order:{id}) on Litestar channels; built in issue 3."""
+"""Live rooms (`kitchen`, `order:{id}`) on Litestar channels, bridged from the in-process event bus.
+
+The contract (DESIGN §6): a socket joins one room; its first message is a `snapshot` read from the database after
+it subscribed (so no committed change can fall between the snapshot and the stream), then the room's events. Every
+message is a JSON text frame `{"event", "data", "seq"}` whose `seq` rises by one per message on that socket; a
+client that sees a gap or reconnects takes a new snapshot. Refusals close with 4401 / 4403 / 4404 and a reason.
+
+The bridge turns committed domain events into room messages: `order.created` to the kitchen, `order.statusChanged`
+to the kitchen and to that order's room (as `order.statusUpdate`). The frame is encoded once per event; a socket
+only appends its own `seq`.
+
+Heartbeat: a client may send `ping` (or `{"event":"ping"}`) and gets a `pong` message back, so a browser notices a
+dead server or network (it cannot see protocol-level pings). The server notices dead tablets through the
+WebSocket protocol pings uvicorn sends (every 20 s, 20 s timeout) and closes sockets whose backlog grows past
+`MAX_BACKLOG` (a stuck client) with 1013, so the client reconnects and resyncs.
+"""
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
 from typing import Any
 
-from kitchenasty.core.config import BootSettings
+import msgspec
+from litestar.channels import ChannelsPlugin
+from litestar.channels.backends.base import ChannelsBackend
+from litestar.channels.backends.memory import MemoryChannelsBackend
+from litestar.config.app import AppConfig
+from litestar.connection import WebSocket
+from litestar.exceptions import WebSocketDisconnect
+from litestar.plugins import InitPlugin
+
+from kitchenasty.core.config import BootSettings, ConfigError
+from kitchenasty.core.errors import DomainError
+from kitchenasty.core.events import DomainEvent, EventBus
+from kitchenasty.core.logging import get_logger
+
+log = get_logger("kitchenasty.realtime")
+
+KITCHEN_ROOM = "kitchen"
+SNAPSHOT = "snapshot"
+ORDER_CREATED = "order.created"
+ORDER_STATUS_UPDATE = "order.statusUpdate"
+PONG = "pong"
+
+CLOSE_UNAUTHORIZED = 4401
+CLOSE_FORBIDDEN = 4403
+CLOSE_NOT_FOUND = 4404
+CLOSE_TRY_AGAIN = 1013
+MAX_BACKLOG = 1000
+"""Undelivered messages a socket may have queued before it is closed as stuck (it reconnects and resyncs)."""
+
+_encode = msgspec.json.Encoder().encode
+
+
+def order_room(order_id: str) -> str:
+    return f"order:{order_id}"
+
+
+# ---------------------------------------------------------------- frames
+
+
+def frame_head(event: str, data_json: bytes) -> bytes:
+    """`{"event": …, "data": …` — the part of a frame every socket in a room shares."""
+    return b'{"event":' + _encode(event) + b',"data":' + data_json
+
+
+def finish_frame(head: bytes, seq: int) -> str:
+    """The frame one socket sends: the shared head plus that socket's `seq`."""
+    return head.decode("utf-8") + ',"seq":' + str(seq) + "}"
+
+
+def _order_json(event: DomainEvent) -> tuple[bytes, str] | None:
+    """The order an order event carries (`OrderOut`, or its JSON-able dict) encoded as the API shows it, and its id."""
+    order = getattr(event, "order", None)
+    order_id = order.get("id") if isinstance(order, dict) else getattr(order, "id", None)
+    if not isinstance(order_id, str):
+        return None
+    return _encode(order), order_id
+
+
+# ---------------------------------------------------------------- backend and bridge
+
+
+def channels_backend(url: str) -> ChannelsBackend:
+    """The channels backend for the boot setting `channels_backend`: `memory`, or a Redis URL (several processes)."""
+    value = (url or "memory").strip()
+    if value == "memory":
+        return MemoryChannelsBackend()
+    if value.startswith(("redis://", "rediss://", "unix://")):
+        try:
+            from redis.asyncio import Redis
+        except ImportError:  # pragma: no cover - depends on the installed extras
+            raise ConfigError(
+                "channels_backend is a Redis URL but the redis package is missing; "
+                "install the extra: pip install 'kitchenasty[redis]'"
+            ) from None
+        from litestar.channels.backends.redis import RedisChannelsPubSubBackend
+
+        return RedisChannelsPubSubBackend(redis=Redis.from_url(value))
+    raise ConfigError(f"channels_backend must be 'memory' or a redis:// URL, not {value!r}")
+
+
+class RoomChannels(ChannelsPlugin):
+    """Litestar's channels plugin, forgetting an order room once its last socket leaves (an appliance running for
+    months would otherwise keep an entry for every order ever tracked)."""
+
+    async def unsubscribe(self, subscriber: Any, channels: str | list[str] | None = None) -> None:
+        await super().unsubscribe(subscriber, channels)
+        names = [channels] if isinstance(channels, str) else list(channels or ())
+        for name in names:
+            if name != KITCHEN_ROOM and not self._channels.get(name, True):
+                del self._channels[name]
+
+    def rooms(self) -> dict[str, int]:
+        """Open rooms and how many sockets are in each."""
+        return {name: len(subscribers) for name, subscribers in self._channels.items() if subscribers}
+
+
+class RealtimeBridge(InitPlugin):
+    """Publishes committed order events to the rooms. Safe to call from another thread or event loop (the
+    event is handed to the app's loop), and a no-op while the app is not running."""
+
+    def __init__(self, channels: ChannelsPlugin) -> None:
+        self.channels = channels
+        self._loop: asyncio.AbstractEventLoop | None = None
+
+    def attach(self, bus: EventBus) -> None:
+        bus.subscribe(ORDER_CREATED, self.on_order_created)
+        bus.subscribe("order.statusChanged", self.on_order_status_changed)
+
+    def on_app_init(self, app_config: AppConfig) -> AppConfig:
+        app_config.on_startup.append(self._started)
+        app_config.on_shutdown.append(self._stopped)
+        return app_config
+
+    async def _started(self, *_: Any) -> None:
+        self._loop = asyncio.get_running_loop()
+
+    async def _stopped(self, *_: Any) -> None:
+        self._loop = None
+
+    def on_order_created(self, event: DomainEvent) -> None:
+        found = _order_json(event)
+        if found is not None:
+            self.publish(frame_head(ORDER_CREATED, found[0]), [KITCHEN_ROOM])
+
+    def on_order_status_changed(self, event: DomainEvent) -> None:
+        found = _order_json(event)
+        if found is not None:
+            raw, order_id = found
+            self.publish(frame_head(ORDER_STATUS_UPDATE, raw), [KITCHEN_ROOM, order_room(order_id)])
+
+    def publish(self, head: bytes, rooms: list[str]) -> None:
+        loop = self._loop
+        if loop is None or loop.is_closed():
+            return
+        try:
+            running = asyncio.get_running_loop()
+        except RuntimeError:
+            running = None
+        if running is loop:
+            self.channels.publish(head, rooms)
+        else:
+            loop.call_soon_threadsafe(self._publish_in_loop, head, rooms)
+
+    def _publish_in_loop(self, head: bytes, rooms: list[str]) -> None:
+        if self._loop is not None:
+            self.channels.publish(head, rooms)
 
 
 def realtime_plugins(settings: BootSettings, services: Any) -> list[Any]:
-    return []
+    """The channels plugin (rooms) and the bridge from `services.bus` to it."""
+    channels = RoomChannels(backend=channels_backend(settings.channels_backend), arbitrary_channels_allowed=True)
+    bridge = RealtimeBridge(channels)
+    bridge.attach(services.bus)
+    return [channels, bridge]
+
+
+# ---------------------------------------------------------------- one socket in a room
+
+
+@dataclass(frozen=True)
+class RoomJoin:
+    """What an authorised socket joins: its rooms, and how to read the snapshot it starts from."""
+
+    rooms: list[str]
+    snapshot: Callable[[], Awaitable[Any]]
+
+
+class RoomSocket:
+    """One accepted socket: numbered frames (one sender at a time), heartbeat replies, room forwarding."""
+
+    def __init__(self, socket: WebSocket[Any, Any, Any]) -> None:
+        self.socket = socket
+        self.seq = 0
+        self._lock = asyncio.Lock()
+
+    async def send_head(self, head: bytes) -> None:
+        async with self._lock:
+            self.seq += 1
+            await self.socket.send_text(finish_frame(head, self.seq))
+
+    async def send(self, event: str, data: Any) -> None:
+        await self.send_head(frame_head(event, _encode(data)))
+
+    async def forward(self, events: Any) -> None:
+        """Send each room message (already-encoded heads) until the subscription ends."""
+        async for head in events.iter_events():
+            if events.qsize > MAX_BACKLOG:
+                log.warning("socket too slow, closing", path=self.socket.url.path, backlog=events.qsize)
+                await self.socket.close(CLOSE_TRY_AGAIN, "Too far behind; reconnect for a fresh snapshot")
+                return
+            await self.send_head(head)
+
+    async def listen(self) -> None:
+        """Answer heartbeats until the client goes away."""
+        while True:
+            message = await self.socket.receive()
+            if message["type"] == "websocket.disconnect":
+                return
+            text = message.get("text")
+            if text is None and message.get("bytes") is not None:
+                text = message["bytes"].decode("utf-8", "replace")
+            if text and _is_ping(text):
+                await self.send(PONG, None)
+
+
+def _is_ping(text: str) -> bool:
+    stripped = text.strip()
+    if stripped == "ping":
+        return True
+    if stripped.startswith("{"):
+        try:
+            decoded = msgspec.json.decode(stripped)
+        except msgspec.DecodeError:
+            return False
+        return isinstance(decoded, dict) and decoded.get("event") == "ping"
+    return False
+
+
+def _close_code(error: DomainError) -> int:
+    return {401: CLOSE_UNAUTHORIZED, 403: CLOSE_FORBIDDEN, 404: CLOSE_NOT_FOUND}.get(
+        error.status_code, 4000 + error.status_code
+    )
+
+
+async def serve_room(
+    socket: WebSocket[Any, Any, Any], channels: ChannelsPlugin, join: Callable[[], Awaitable[RoomJoin]]
+) -> None:
+    """Accept `socket`, authorise it with `join` (a refusal closes with 4401/4403/4404 and the reason), subscribe it
+    to its rooms, send the snapshot, then stream the rooms' messages until it disconnects."""
+    await socket.accept()
+    try:
+        joined = await join()
+    except DomainError as refusal:
+        reason = refusal.message.encode("utf-8")[:120].decode("utf-8", "ignore")  # a close reason fits 123 bytes
+        await socket.close(_close_code(refusal), reason)
+        return
+    room = RoomSocket(socket)
+    with contextlib.suppress(WebSocketDisconnect):
+        async with channels.start_subscription(joined.rooms) as subscriber:
+            await room.send(SNAPSHOT, await joined.snapshot())
+            await _run_until_first_done(room.forward(subscriber), room.listen())
+
+
+async def _run_until_first_done(*coros: Awaitable[None]) -> None:
+    tasks = [asyncio.ensure_future(coro) for coro in coros]
+    try:
+        done, _ = await asyncio.wait(tasks, return_when=asyncio.FIRST_COMPLETED)
+    finally:
+        for task in tasks:
+            task.cancel()
+        for task in tasks:
+            with contextlib.suppress(asyncio.CancelledError, WebSocketDisconnect, OSError, RuntimeError):
+                await task
+    for task in done:
+        exc = task.exception()
+        if exc is not None and not isinstance(exc, WebSocketDisconnect | OSError | RuntimeError):
+            raise exc

@@ -54,7 +54,7 @@ def build_services(boot: BootSettings, db: Database | None = None) -> Services:
     directory = StaffDirectory(db)
     bus.subscribe(StaffChanged, directory.forget)
     bus.subscribe("settings.changed", lambda _event: settings.invalidate())
-    coupons = CouponService(db)
+    coupons = CouponService(db, settings)
     return Services(
         boot=boot,
         db=db,

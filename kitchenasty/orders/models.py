@@ -65,6 +65,8 @@ class OrderItem(IdMixin, Base):
     unit_price_cents: Mapped[int] = mapped_column(Integer, nullable=False)
     subtotal_cents: Mapped[int] = mapped_column(Integer, nullable=False)
     comment: Mapped[str | None] = mapped_column(Text)
+    stock_taken: Mapped[int] = mapped_column(Integer, nullable=False, default=0)
+    """How many units this line took from the item's stock (given back if the order is cancelled)."""
 
     order: Mapped[Order] = relationship(back_populates="items")
     options: Mapped[list[OrderItemOption]] = relationship(

@@ -25,7 +25,8 @@ Id = Annotated[str, msgspec.Meta(min_length=1, max_length=64)]
 Text = Annotated[str, msgspec.Meta(max_length=500)]
 ShortText = Annotated[str, msgspec.Meta(max_length=120)]
 Quantity = Annotated[int, msgspec.Meta(ge=1, le=100)]
-Amount = Annotated[Decimal, msgspec.Meta(ge=0, le=100000)]
+# msgspec cannot bound a Decimal: the service refuses negative, non-finite, too large or over-precise amounts (400).
+Amount = Annotated[Decimal, msgspec.Meta(description="An amount in major units, at most 2 decimals, >= 0")]
 
 
 # ---------------------------------------------------------------- input
@@ -44,7 +45,9 @@ class OrderItemIn(msgspec.Struct, kw_only=True, rename="camel"):
     options: Annotated[list[OrderOptionIn], msgspec.Meta(max_length=50)] = []
 
 
-class AddressIn(msgspec.Struct, kw_only=True, rename="camel", forbid_unknown_fields=True):
+class AddressIn(msgspec.Struct, kw_only=True, rename="camel"):
+    """A delivery address. Like the rest of the order body, keys it does not know (country, ...) are ignored."""
+
     line1: Annotated[str, msgspec.Meta(min_length=1, max_length=200)]
     line2: Annotated[str, msgspec.Meta(max_length=200)] | None = None
     city: Annotated[str, msgspec.Meta(min_length=1, max_length=120)]
@@ -126,6 +129,8 @@ class OrderOut(msgspec.Struct, kw_only=True, rename="camel"):
     order_number: str
     tracking_token: str
     status: OrderStatus
+    next_status: OrderStatus | None
+    """The kitchen display's one-tap forward step (None once the order is finished or cancelled)."""
     order_type: OrderType
     location_id: str
     location: LocationRef

@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises: 
-Create Date: 2026-11-25 13:10:06.177521
+Create Date: 2026-11-25 13:29:58.934570
 """
 
 from __future__ import annotations
@@ -29,6 +29,21 @@ def upgrade() -> None:
     sa.PrimaryKeyConstraint('id', name=op.f('pk_allergens')),
     sa.UniqueConstraint('name', name=op.f('uq_allergens_name'))
     )
+    op.create_table('automation_rules',
+    sa.Column('name', sa.String(length=200), nullable=False),
+    sa.Column('event', sa.String(length=64), nullable=False),
+    sa.Column('conditions', sa.JSON(), nullable=False),
+    sa.Column('actions', sa.JSON(), nullable=False),
+    sa.Column('is_active', sa.Boolean(), nullable=False),
+    sa.Column('created_by', sa.String(length=32), nullable=True),
+    sa.Column('id', sa.String(length=32), nullable=False),
+    sa.Column('created_at', kitchenasty.core.schema.UTCDateTime(), nullable=False),
+    sa.Column('updated_at', kitchenasty.core.schema.UTCDateTime(), nullable=False),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_automation_rules'))
+    )
+    with op.batch_alter_table('automation_rules', schema=None) as batch_op:
+        batch_op.create_index('ix_automation_rules_event_active', ['event', 'is_active'], unique=False)
+
     op.create_table('coupons',
     sa.Column('code', sa.String(length=50), nullable=False),
     sa.Column('type', sa.String(length=16), nullable=False),
@@ -185,6 +200,36 @@ def upgrade() -> None:
     sa.PrimaryKeyConstraint('id', name=op.f('pk_operating_hours')),
     sa.UniqueConstraint('location_id', 'day_of_week', name=op.f('uq_operating_hours_location_id'))
     )
+    op.create_table('outbox',
+    sa.Column('channel', sa.String(length=16), nullable=False),
+    sa.Column('source', sa.String(length=64), nullable=False),
+    sa.Column('event_id', sa.String(length=32), nullable=True),
+    sa.Column('rule_id', sa.String(length=32), nullable=True),
+    sa.Column('dedupe_key', sa.String(length=128), nullable=True),
+    sa.Column('recipient', sa.String(length=2048), nullable=False),
+    sa.Column('subject', sa.String(length=500), nullable=True),
+    sa.Column('body', sa.Text(), nullable=True),
+    sa.Column('text_body', sa.Text(), nullable=True),
+    sa.Column('payload', sa.JSON(), nullable=True),
+    sa.Column('headers', sa.JSON(), nullable=True),
+    sa.Column('status', sa.String(length=16), nullable=False),
+    sa.Column('attempts', sa.Integer(), nullable=False),
+    sa.Column('max_attempts', sa.Integer(), nullable=True),
+    sa.Column('next_attempt_at', kitchenasty.core.schema.UTCDateTime(), nullable=False),
+    sa.Column('lease_until', kitchenasty.core.schema.UTCDateTime(), nullable=True),
+    sa.Column('last_error', sa.Text(), nullable=True),
+    sa.Column('sent_at', kitchenasty.core.schema.UTCDateTime(), nullable=True),
+    sa.Column('id', sa.String(length=32), nullable=False),
+    sa.Column('created_at', kitchenasty.core.schema.UTCDateTime(), nullable=False),
+    sa.Column('updated_at', kitchenasty.core.schema.UTCDateTime(), nullable=False),
+    sa.ForeignKeyConstraint(['event_id'], ['events.id'], name=op.f('fk_outbox_event_id_events'), ondelete='SET NULL'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_outbox')),
+    sa.UniqueConstraint('dedupe_key', name=op.f('uq_outbox_dedupe_key'))
+    )
+    with op.batch_alter_table('outbox', schema=None) as batch_op:
+        batch_op.create_index('ix_outbox_created', ['created_at'], unique=False)
+        batch_op.create_index('ix_outbox_due', ['status', 'next_attempt_at'], unique=False)
+
     op.create_table('tables',
     sa.Column('location_id', sa.String(length=32), nullable=False),
     sa.Column('name', sa.String(length=60), nullable=False),
@@ -335,6 +380,7 @@ def upgrade() -> None:
     sa.Column('unit_price_cents', sa.Integer(), nullable=False),
     sa.Column('subtotal_cents', sa.Integer(), nullable=False),
     sa.Column('comment', sa.Text(), nullable=True),
+    sa.Column('stock_taken', sa.Integer(), nullable=False),
     sa.Column('id', sa.String(length=32), nullable=False),
     sa.ForeignKeyConstraint(['menu_item_id'], ['menu_items.id'], name=op.f('fk_order_items_menu_item_id_menu_items'), ondelete='RESTRICT'),
     sa.ForeignKeyConstraint(['order_id'], ['orders.id'], name=op.f('fk_order_items_order_id_orders'), ondelete='CASCADE'),
@@ -435,6 +481,11 @@ def downgrade() -> None:
     op.drop_table('menu_items')
     op.drop_table('users')
     op.drop_table('tables')
+    with op.batch_alter_table('outbox', schema=None) as batch_op:
+        batch_op.drop_index('ix_outbox_due')
+        batch_op.drop_index('ix_outbox_created')
+
+    op.drop_table('outbox')
     op.drop_table('operating_hours')
     op.drop_table('mealtimes')
     with op.batch_alter_table('categories', schema=None) as batch_op:
@@ -453,5 +504,9 @@ def downgrade() -> None:
     op.drop_table('events')
     op.drop_table('customers')
     op.drop_table('coupons')
+    with op.batch_alter_table('automation_rules', schema=None) as batch_op:
+        batch_op.drop_index('ix_automation_rules_event_active')
+
+    op.drop_table('automation_rules')
     op.drop_table('allergens')
     # ### end Alembic commands ###

@@ -1,0 +1,8 @@
+MATRIX = {
+    ("POST", "/api/orders"): "optional",
+    ("POST", "/api/orders/quote"): "optional",
+    ("GET", "/api/orders"): "staff",
+    ("GET", "/api/orders/my-orders"): "customer",
+    ("GET", "/api/orders/{order_id:str}"): "optional",
+    ("PATCH", "/api/orders/{order_id:str}/status"): "auth",
+}

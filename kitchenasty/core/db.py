@@ -5,30 +5,46 @@ goes through a single writer: an asyncio lock serialises them in this process an
 database write lock up front, so concurrent orders queue instead of failing with "database is locked" (another
 process, such as the CLI, waits in the busy handler). Reads use their own pool and never wait for the writer.
 
-`transaction()` is the general-purpose write path (an `AsyncSession`). `run_write(fn)` is the hot path: the
-whole transaction runs as plain synchronous SQLAlchemy in one hop to the writer thread, instead of one thread hop
-per statement (on PostgreSQL the same function runs through `AsyncSession.run_sync`).
+`transaction()` is the general-purpose write path (an `AsyncSession`). `run_write(fn)` is the hot path: on SQLite
+the whole transaction runs as plain synchronous SQLAlchemy on the single writer connection, on the event loop's
+thread and without an await inside, instead of one thread hop per statement; `run_read(fn)` runs a read
+transaction in one hop to a reader thread. On PostgreSQL the same functions run through `AsyncSession.run_sync`.
 """
 
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import threading
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator, Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import asynccontextmanager, contextmanager
 from typing import Any, TypeVar
 
+import msgspec
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker, create_async_engine
 from sqlalchemy.orm import Session, sessionmaker
 
-from kitchenasty.core.events import DomainEvent, EventBus, take_pending
+from kitchenasty.core.events import INTEREST_KEY, DomainEvent, EventBus, take_pending
+from kitchenasty.core.fastsql import FastConnection, HotUnit
+from kitchenasty.core.logging import get_logger
 
 T = TypeVar("T")
+log = get_logger("kitchenasty.db")
 
 SQLITE_BUSY_TIMEOUT_MS = 10_000
+CHECKPOINT_INTERVAL_SECONDS = 1.0
+WAL_SIZE_LIMIT_BYTES = 64 * 2**20
+
+
+def _json_dumps(value: Any) -> str:
+    """JSON columns (event payloads, settings) encoded with msgspec: ~10x faster than `json.dumps` for an order."""
+    return msgspec.json.encode(value).decode("utf-8")
+
+
+_JSON = {"json_serializer": _json_dumps, "json_deserializer": msgspec.json.decode}
 
 
 def async_url(url: str) -> str:
@@ -64,11 +80,67 @@ def _install_sqlite_pragmas(sync_engine: Engine, *, begin: str) -> None:
         cursor.execute("PRAGMA foreign_keys=ON")
         cursor.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_MS}")
         cursor.execute("PRAGMA synchronous=NORMAL")
+        cursor.execute(f"PRAGMA journal_size_limit={WAL_SIZE_LIMIT_BYTES}")
         cursor.close()
 
     @event.listens_for(sync_engine, "begin")
     def _on_begin(conn: Any) -> None:
         conn.exec_driver_sql(begin)
+
+
+class _Writer:
+    """The single synchronous writer connection (SQLite), checked out once and shared by every thread under a
+    mutex (tests and the CLI may drive the same `Database` from more than one event loop)."""
+
+    def __init__(self, url: str) -> None:
+        self.engine = create_engine(sync_url(url), pool_size=1, max_overflow=0, **_JSON)
+        _install_sqlite_pragmas(self.engine, begin="BEGIN IMMEDIATE")
+        self.connection = self.engine.connect()
+        self.fast = FastConnection(self.connection)
+        self.mutex = threading.Lock()
+        self.writes = 0
+
+    @contextmanager
+    def session(self) -> Iterator[Session]:
+        with self.mutex, self.connection.begin():
+            session = Session(bind=self.connection, expire_on_commit=False)
+            try:
+                yield session
+                session.flush()
+            finally:
+                session.close()
+
+    def with_session(self, fn: Callable[[Session], T], info: dict[str, Any]) -> tuple[T, list[DomainEvent]]:
+        with self.session() as session:
+            session.info.update(info)
+            out = fn(session), take_pending(session)
+        self.writes += 1
+        return out
+
+    def autocheckpoint(self, pages: int) -> None:
+        with self.mutex:  # on the DBAPI connection: through SQLAlchemy it would autobegin a write transaction
+            self.connection.connection.driver_connection.execute(  # type: ignore[union-attr]
+                f"PRAGMA wal_autocheckpoint={int(pages)}"
+            )
+
+    def with_unit(self, fn: Callable[[HotUnit], T], info: dict[str, Any]) -> tuple[T, list[DomainEvent]]:
+        with self.mutex:
+            raw = self.connection.connection.driver_connection
+            raw.execute("BEGIN IMMEDIATE")  # type: ignore[union-attr]
+            unit = HotUnit(self.fast)
+            unit.info.update(info)
+            try:
+                out = fn(unit)
+            except BaseException:
+                raw.execute("ROLLBACK")  # type: ignore[union-attr]
+                raise
+            raw.execute("COMMIT")  # type: ignore[union-attr]
+            self.writes += 1
+            return out, take_pending(unit)
+
+    def close(self) -> None:
+        self.connection.close()
+        self.engine.dispose()
 
 
 class Database:
@@ -78,24 +150,31 @@ class Database:
         self.is_sqlite = make_url(url).drivername.startswith("sqlite")
         aurl = async_url(url)
         if self.is_sqlite:
-            self.read_engine: AsyncEngine = create_async_engine(aurl, pool_size=readers, max_overflow=0)
-            self.write_engine: AsyncEngine = create_async_engine(aurl, pool_size=1, max_overflow=0)
+            self.read_engine: AsyncEngine = create_async_engine(aurl, pool_size=readers, max_overflow=0, **_JSON)
+            self.write_engine: AsyncEngine = create_async_engine(aurl, pool_size=1, max_overflow=0, **_JSON)
             _install_sqlite_pragmas(self.read_engine.sync_engine, begin="BEGIN")
             _install_sqlite_pragmas(self.write_engine.sync_engine, begin="BEGIN IMMEDIATE")
         else:
-            self.read_engine = create_async_engine(aurl, pool_size=readers, max_overflow=readers, pool_pre_ping=True)
+            self.read_engine = create_async_engine(
+                aurl, pool_size=readers, max_overflow=readers, pool_pre_ping=True, **_JSON
+            )
             self.write_engine = self.read_engine
         self._read_sessions = async_sessionmaker(self.read_engine, expire_on_commit=False)
         self._write_sessions = async_sessionmaker(self.write_engine, expire_on_commit=False)
         self._locks: dict[int, asyncio.Lock] = {}
         self._locks_guard = threading.Lock()
-        self._sync_engine: Engine | None = None
-        self._sync_sessions: sessionmaker[Session] | None = None
-        self._writer_thread: ThreadPoolExecutor | None = None
+        self._writer: _Writer | None = None
+        self._checkpointer: asyncio.Task[None] | None = None
+        self.checkpoints = 0
+        """Background WAL checkpoints done (for `doctor`-style checks and tests)."""
         self._reader_threads: ThreadPoolExecutor | None = None
         self._sync_read_engine: Engine | None = None
         self._sync_read_sessions: sessionmaker[Session] | None = None
         self._readers = readers
+
+    def _info(self) -> dict[str, Any]:
+        """What every write transaction's `info` starts with (see `events.record`)."""
+        return {INTEREST_KEY: self.bus.durable_interest}
 
     # ------------------------------------------------------------------ locks
 
@@ -127,25 +206,22 @@ class Database:
     async def transaction(self) -> AsyncIterator[AsyncSession]:
         """One write transaction; commits on success, rolls back on error, then publishes recorded events."""
         async with self._serialised(), self._write_sessions() as session:
+            session.info.update(self._info())
             async with session.begin():
                 yield session
             events = take_pending(session)
         await self.bus.publish_all(events)
 
-    # ------------------------------------------------------------------ hot path: one hop per transaction
+    # ------------------------------------------------------------------ hot paths: one transaction, no hop per statement
 
-    def _sync_writer(self) -> tuple[sessionmaker[Session], ThreadPoolExecutor]:
-        if self._sync_sessions is None or self._writer_thread is None:
-            engine = create_engine(sync_url(self.url), pool_size=1, max_overflow=0)
-            _install_sqlite_pragmas(engine, begin="BEGIN IMMEDIATE")
-            self._sync_engine = engine
-            self._sync_sessions = sessionmaker(engine, expire_on_commit=False)
-            self._writer_thread = ThreadPoolExecutor(max_workers=1, thread_name_prefix="kitchenasty-writer")
-        return self._sync_sessions, self._writer_thread
+    def _sync_writer(self) -> _Writer:
+        if self._writer is None:
+            self._writer = _Writer(self.url)
+        return self._writer
 
     def _sync_reader(self) -> tuple[sessionmaker[Session], ThreadPoolExecutor]:
         if self._sync_read_sessions is None or self._reader_threads is None:
-            engine = create_engine(sync_url(self.url), pool_size=self._readers, max_overflow=0)
+            engine = create_engine(sync_url(self.url), pool_size=self._readers, max_overflow=0, **_JSON)
             _install_sqlite_pragmas(engine, begin="BEGIN")
             self._sync_read_engine = engine
             self._sync_read_sessions = sessionmaker(engine, expire_on_commit=False)
@@ -155,24 +231,38 @@ class Database:
         return self._sync_read_sessions, self._reader_threads
 
     async def run_write(self, fn: Callable[[Session], T]) -> T:
-        """Run `fn(session)` as one write transaction in a single hop; publish its events after commit."""
+        """Run `fn(session)` (an ORM `Session`) as one write transaction; publish its events after commit.
+
+        `fn` must be short and must not wait on anything: on SQLite it runs on the event loop's own thread.
+        """
         if not self.is_sqlite:
             async with self._write_sessions() as session:
+                session.info.update(self._info())
                 async with session.begin():
                     result = await session.run_sync(fn)
                 events = take_pending(session)
             await self.bus.publish_all(events)
             return result
-        makers, executor = self._sync_writer()
-
-        def call() -> tuple[T, list[DomainEvent]]:
-            with makers() as session:
-                with session.begin():
-                    out = fn(session)
-                return out, take_pending(session)
-
+        writer = self._sync_writer()
         async with self._write_lock():
-            result, events = await asyncio.get_running_loop().run_in_executor(executor, call)
+            # On the event loop's own thread: a write transaction is a few hundred microseconds of plain sqlite3
+            # calls (WAL, synchronous=NORMAL: no fsync per commit). Handing it to a thread cost more than the work:
+            # every sqlite3 call releases the GIL and the writer then waited up to the 5 ms switch interval to get
+            # it back while the loop parsed requests (profiled: 107 -> 138 orders/s from this change alone).
+            result, events = writer.with_session(fn, self._info())
+        await self.bus.publish_all(events)
+        return result
+
+    async def run_write_fast(self, fn: Callable[[Any], T]) -> T:
+        """The hottest write paths (placing an order, changing its status): `fn(unit)` may only use
+        `fastsql.fast(unit)` statements and `events.record(unit, ...)`, no ORM. On SQLite the transaction is raw
+        BEGIN IMMEDIATE / COMMIT on the writer connection (~20 us instead of ~350 us for a Session and a pooled
+        connection); elsewhere it is `run_write`."""
+        if not self.is_sqlite:
+            return await self.run_write(fn)
+        writer = self._sync_writer()
+        async with self._write_lock():
+            result, events = writer.with_unit(fn, self._info())
         await self.bus.publish_all(events)
         return result
 
@@ -189,6 +279,57 @@ class Database:
 
         return await asyncio.get_running_loop().run_in_executor(executor, call)
 
+    def writer_data_version(self) -> int | None:
+        """SQLite's `PRAGMA data_version` on the writer connection (None elsewhere): it moves when any other
+        connection or process commits."""
+        if not self.is_sqlite:
+            return None
+        writer = self._sync_writer()
+        with writer.mutex:
+            return writer.fast.data_version()
+
+    # ------------------------------------------------------------------ WAL checkpoints off the hot path
+
+    async def start_checkpoints(self) -> None:
+        """While the app runs, WAL checkpoints happen here, in the background, instead of inside a commit.
+
+        SQLite's automatic checkpoint runs in whichever commit crosses 1000 WAL pages and fsyncs the database file:
+        measured here it added ~0.4 ms to every order on average (commit 639 us -> 221 us without it).
+        """
+        if not self.is_sqlite or self._checkpointer is not None:
+            return
+        self._sync_writer().autocheckpoint(0)
+        self._checkpointer = asyncio.create_task(self._checkpoint_loop(), name="kitchenasty-checkpoints")
+
+    async def stop_checkpoints(self) -> None:
+        task, self._checkpointer = self._checkpointer, None
+        if task is None:
+            return
+        task.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await task
+        if self._writer is not None:
+            self._writer.autocheckpoint(1000)
+            await asyncio.get_running_loop().run_in_executor(self._sync_reader()[1], self._checkpoint)
+
+    async def _checkpoint_loop(self) -> None:
+        done = 0
+        while True:
+            await asyncio.sleep(CHECKPOINT_INTERVAL_SECONDS)
+            writes = self._writer.writes if self._writer is not None else 0
+            if writes == done:
+                continue
+            done = writes
+            try:
+                await asyncio.get_running_loop().run_in_executor(self._sync_reader()[1], self._checkpoint)
+                self.checkpoints += 1
+            except Exception:  # a failed checkpoint is retried next time; SQLite stays consistent either way
+                log.warning("sqlite.checkpoint_failed", exc_info=True)
+
+    def _checkpoint(self) -> None:
+        with self._sync_reader()[0]() as session:
+            session.connection().exec_driver_sql("PRAGMA wal_checkpoint(PASSIVE)")
+
     @contextmanager
     def sync_transaction(self) -> Any:
         """A synchronous write transaction for code outside an event loop (the CLI).
@@ -196,22 +337,22 @@ class Database:
         Events are still recorded durably (the outbox worker of a running server picks them up); there is no
         in-process subscriber to publish to.
         """
-        makers, _ = self._sync_writer()
-        with makers() as session:
-            with session.begin():
-                yield session
+        with self._sync_writer().session() as session:
+            yield session
             take_pending(session)
 
     async def dispose(self) -> None:
+        await self.stop_checkpoints()
         await self.read_engine.dispose()
         if self.write_engine is not self.read_engine:
             await self.write_engine.dispose()
-        for executor in (self._writer_thread, self._reader_threads):
-            if executor is not None:
-                executor.shutdown(wait=True)
-        for engine in (self._sync_engine, self._sync_read_engine):
-            if engine is not None:
-                engine.dispose()
-        self._writer_thread = self._reader_threads = None
-        self._sync_sessions = self._sync_read_sessions = None
-        self._sync_engine = self._sync_read_engine = None
+        if self._reader_threads is not None:
+            self._reader_threads.shutdown(wait=True)
+        if self._writer is not None:
+            self._writer.close()
+        if self._sync_read_engine is not None:
+            self._sync_read_engine.dispose()
+        self._reader_threads = None
+        self._writer = None
+        self._sync_read_sessions = None
+        self._sync_read_engine = None

@@ -17,6 +17,7 @@ import msgspec
 from sqlalchemy import Index, String
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
+from kitchenasty.core.fastsql import HotUnit, fast
 from kitchenasty.core.logging import get_logger
 from kitchenasty.core.schema import Base, IdMixin, JSONColumn, UTCDateTime, utcnow
 
@@ -61,15 +62,25 @@ class EventRecord(IdMixin, Base):
 _INSERT_EVENT = EventRecord.__table__.insert()
 
 
+INTEREST_KEY = "kitchenasty.event_interest"
+"""`session.info` key of the bus's `durable_interest` (set by `Database` on every write transaction)."""
+
+
 def record(session: Session | Any, event: DomainEvent) -> None:
     """Write `event` in the session's transaction and queue it for publication after commit.
 
-    Accepts a sync `Session` or an `AsyncSession` (both expose `.add` and `.info`).
+    Accepts a sync `Session`, a `HotUnit` or an `AsyncSession`. An event that nothing durable acts on (no active
+    automation rule, no built-in notification: see `EventBus.durable_interest`) is written already processed, so
+    the outbox worker has nothing to do for it.
     """
-    if isinstance(session, Session):  # sync (`Database.run_write`, the hot paths): one INSERT, no unit-of-work flush
-        session.connection().execute(_INSERT_EVENT, {"name": event.name, "payload": event.payload()})
+    interest = session.info.get(INTEREST_KEY)
+    processed_at = None if interest is None or interest(event.name, session) else utcnow()
+    if isinstance(session, Session | HotUnit):  # sync (`run_write`, the hot paths): one INSERT, no ORM flush
+        fast(session).execute(
+            _INSERT_EVENT, {"name": event.name, "payload": event.payload(), "processed_at": processed_at}
+        )
     else:
-        session.add(EventRecord(name=event.name, payload=event.payload()))
+        session.add(EventRecord(name=event.name, payload=event.payload(), processed_at=processed_at))
     session.info.setdefault(PENDING_EVENTS_KEY, []).append(event)
 
 
@@ -87,11 +98,17 @@ def take_pending(session: Session | Any) -> list[DomainEvent]:
 Handler = Callable[[DomainEvent], Awaitable[None] | None]
 
 
+def _always(_name: str, _session: Any = None) -> bool:
+    return True
+
+
 class EventBus:
     """In-process publish/subscribe, keyed by event class (or "*" for every event)."""
 
     def __init__(self) -> None:
         self._handlers: dict[str, list[Handler]] = defaultdict(list)
+        self.durable_interest: Callable[[str, Any], bool] = _always
+        """Whether something durable (the automation worker) acts on events of a name; conservative default."""
 
     def subscribe(self, event: type[DomainEvent] | str, handler: Handler) -> None:
         key = event if isinstance(event, str) else event.name

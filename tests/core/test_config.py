@@ -70,7 +70,7 @@ def test_boot_setting_toml_wins_over_env_and_cli_wins_over_both(data_dir: Path) 
 
 def test_boot_settings_refuse_unknown_keys_and_bad_values(data_dir: Path) -> None:
     write_config(data_dir, "[server]\nprot = 9002\n")
-    with pytest.raises(ConfigError, match="unknown key 'server.prot'"):
+    with pytest.raises(ConfigError, match=r"unknown key 'server\.prot'"):
         load_boot_settings(data_dir, env={})
     write_config(data_dir, '[server]\nport = "eighty"\n')
     with pytest.raises(ConfigError, match="whole number"):

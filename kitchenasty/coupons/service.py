@@ -22,6 +22,7 @@ from sqlalchemy.orm import Session
 from kitchenasty.core.api import PageParams, provided
 from kitchenasty.core.db import Database
 from kitchenasty.core.errors import Conflict, NotFound, ValidationFailed
+from kitchenasty.core.fastsql import fast
 from kitchenasty.core.guards import Principal
 from kitchenasty.core.money import from_basis_points, from_cents, to_basis_points, to_cents
 from kitchenasty.core.schema import iso, new_id, utcnow
@@ -292,7 +293,7 @@ class CouponService:
         key = customer_key(customer_id=principal.id, guest_email=None) if principal and principal.is_customer else None
 
         def read(session: Session) -> tuple[Any, int | None]:
-            row = session.connection().execute(_BY_CODE_PARAM, {"code": normalise_code(data.code or "")}).first()
+            row = fast(session).execute(_BY_CODE_PARAM, {"code": normalise_code(data.code or "")}).first()
             if row is None or key is None or row.per_customer is None:
                 return row, None
             return row, self.uses_in(session, row.id, key)
@@ -320,7 +321,7 @@ class CouponService:
 
     @staticmethod
     def uses_in(session: Session, coupon_id: str, key: str) -> int:
-        return session.connection().execute(_USES_BY, {"coupon_id": coupon_id, "key": key}).scalar_one()
+        return fast(session).execute(_USES_BY, {"coupon_id": coupon_id, "key": key}).scalar_one()
 
     def apply_in(
         self,
@@ -333,7 +334,7 @@ class CouponService:
         money: MoneyFormat,
     ) -> AppliedCoupon:
         """Check `code` for an order (400 with the reason otherwise); nothing is written."""
-        row = session.connection().execute(_BY_CODE_PARAM, {"code": normalise_code(code)}).first()
+        row = fast(session).execute(_BY_CODE_PARAM, {"code": normalise_code(code)}).first()
         if row is None:
             raise ValidationFailed("Invalid coupon code", code="COUPON_INVALID")
         uses = self.uses_in(session, row.id, key) if row.per_customer is not None else None
@@ -352,7 +353,7 @@ class CouponService:
 
     def redeem_in(self, session: Session, applied: AppliedCoupon, *, order_id: str, now: datetime) -> None:
         """Count one use for `order_id`; refuses (and so rolls the order back) when the limit was reached meanwhile."""
-        conn = session.connection()
+        conn = fast(session)
         taken = conn.execute(_TAKE_USE, {"coupon_id": applied.id})
         if taken.rowcount != 1:  # type: ignore[attr-defined]
             raise ValidationFailed("Coupon usage limit reached", code="COUPON_EXHAUSTED")
@@ -374,6 +375,6 @@ class CouponService:
 
     def release_in(self, session: Session, *, order_id: str) -> None:
         """Give back the coupon use of a cancelled order (if it had one)."""
-        conn = session.connection()
+        conn = fast(session)
         for (coupon_id,) in conn.execute(_RELEASE, {"order_id": order_id}).all():
             conn.execute(_GIVE_USE, {"coupon_id": coupon_id})

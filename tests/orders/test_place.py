@@ -412,3 +412,17 @@ async def test_order_address_keys_from_older_clients_are_ignored(
     response = await client.post("/api/orders", json=guest_order(menu, orderType="DELIVERY", address=address))
     assert response.status_code == 201
     assert response.json()["data"]["deliveryAddress"]["postalCode"] == "PO1"
+
+
+async def test_price_change_through_the_api_applies_to_the_next_order(
+    client: AsyncTestClient[Litestar], services: Services
+) -> None:
+    """The order path keeps the catalog in memory; a menu write must reach the very next order."""
+    menu = await make_menu(services)
+    first = (await client.post("/api/orders", json=guest_order(menu, items=[burger_line(menu)]))).json()["data"]
+    headers = await staff_headers(services, "MANAGER")
+    changed = await client.patch(f"/api/menu/items/{menu.burger}", headers=headers, json={"price": "12.25"})
+    assert changed.status_code == 200, changed.text
+    second = (await client.post("/api/orders", json=guest_order(menu, items=[burger_line(menu)]))).json()["data"]
+    assert first["items"][0]["unitPrice"] != 12.25
+    assert second["items"][0]["unitPrice"] == 12.25

@@ -14,6 +14,7 @@ from html import escape
 from typing import Any
 
 from sqlalchemy import func, select, update
+from sqlalchemy.orm import Session
 
 from kitchenasty.automation.models import AutomationRule
 from kitchenasty.automation.rules import EMAIL_RE, RuleError, parse_actions, parse_conditions
@@ -32,6 +33,7 @@ from kitchenasty.core.config import BootSettings
 from kitchenasty.core.db import Database
 from kitchenasty.core.errors import Conflict, DomainError, NotFound, ValidationFailed
 from kitchenasty.core.events import EVENT_TYPES, DomainEvent, notify
+from kitchenasty.core.fastsql import FastConnection, HotUnit, fast
 from kitchenasty.core.guards import Principal
 from kitchenasty.core.mail import MailTransport
 from kitchenasty.core.outbox import FAILED, PENDING, SENDING, SENT, OutboxEnqueued, OutboxMessage
@@ -95,6 +97,45 @@ def delivery_out(message: OutboxMessage, default_max_attempts: int) -> DeliveryO
     )
 
 
+class EventInterest:
+    """`EventBus.durable_interest`: whether any active rule or built-in notification acts on an event name.
+
+    It answers "no" (the event is written already processed) only when it is sure: it knows the names, and the
+    writer connection's `PRAGMA data_version` has not moved since they were read, i.e. no other connection or
+    process (another server on the same database, the CLI) has committed anything meanwhile. Saving a rule or the
+    mail/orders settings here forgets the names first. Whenever it is unsure it answers "yes" and the worker reads
+    the names again. On databases without `data_version` it always answers "yes".
+    """
+
+    def __init__(self) -> None:
+        self._names: frozenset[str] | None = None
+        self._version: int | None = None
+
+    def __call__(self, name: str, session: Any = None) -> bool:
+        names = self._names
+        if names is None or self._version is None:
+            return True
+        if session is not None:
+            if not isinstance(session, Session | HotUnit):  # an AsyncSession: cannot check without awaiting
+                return True
+            conn = fast(session)
+            if not isinstance(conn, FastConnection) or conn.data_version() != self._version:
+                self._names = None
+                return True
+        return name in names
+
+    def known(self, names: set[str], version: int | None) -> None:
+        self._names = frozenset(names)
+        self._version = version
+
+    def forget(self) -> None:
+        self._names = None
+
+    @property
+    def is_known(self) -> bool:
+        return self._names is not None
+
+
 class AutomationService:
     def __init__(self, db: Database, settings: SettingsService, boot: BootSettings) -> None:
         self.db = db
@@ -102,6 +143,9 @@ class AutomationService:
         self.boot = boot
         self.mail = MailTransport(self._mail_settings)
         self.worker = OutboxWorker(db, settings, boot, self.mail)
+        self.interest = EventInterest()
+        self.worker.interest = self.interest
+        self.worker.refresh_interest = self.refresh_interest
         db.bus.subscribe("settings.changed", self._on_settings_changed)
 
     async def _mail_settings(self) -> dict[str, Any]:
@@ -111,12 +155,28 @@ class AutomationService:
     def _on_settings_changed(self, event: DomainEvent) -> None:
         if getattr(event, "group", None) == "mail":
             self.mail.invalidate()
+        if getattr(event, "group", None) in ("mail", "orders"):
+            self.interest.forget()  # the built-in confirmation may have been switched on or off
 
     async def start(self) -> None:
+        self.db.bus.durable_interest = self.interest
+        await self.refresh_interest()
         await self.worker.start()
 
     async def stop(self) -> None:
         await self.worker.stop()
+
+    async def refresh_interest(self) -> None:
+        """Which events something acts on: the events of active rules, and order.created while order
+        confirmations are on and mail is configured."""
+        version = self.db.writer_data_version()  # before reading: a commit after this point moves it
+        names = await self.db.run_read(
+            lambda s: set(s.scalars(select(AutomationRule.event).where(AutomationRule.is_active.is_(True))).all())
+        )
+        resolved = await self.worker.resolved_settings()
+        if resolved.get("orders.sendConfirmationEmail") and resolved.get("mail.smtpHost"):
+            names.add("order.created")
+        self.interest.known(names, version)
 
     # ---------------------------------------------------------------- rules
 
@@ -153,6 +213,7 @@ class AutomationService:
 
     async def create_rule(self, data: RuleIn, actor: Principal | None = None) -> RuleOut:
         conditions, actions = self._validated(event=data.event, conditions=data.conditions, actions=data.actions)
+        self.interest.forget()  # before the rule is visible: no event may be written as "nothing acts on it"
         async with self.db.transaction() as session:
             rule = AutomationRule(
                 name=data.name.strip(),
@@ -167,6 +228,7 @@ class AutomationService:
 
     async def update_rule(self, rule_id: str, changes: RuleUpdateIn) -> RuleOut:
         fields = provided(changes)
+        self.interest.forget()
         async with self.db.transaction() as session:
             rule = await session.get(AutomationRule, rule_id)
             if rule is None:
@@ -188,6 +250,7 @@ class AutomationService:
         return rule_out(rule)
 
     async def delete_rule(self, rule_id: str) -> None:
+        self.interest.forget()
         async with self.db.transaction() as session:
             rule = await session.get(AutomationRule, rule_id)
             if rule is None:

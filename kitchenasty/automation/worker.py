@@ -22,7 +22,8 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import json
-from collections.abc import Sequence
+import time
+from collections.abc import Awaitable, Callable, Sequence
 from datetime import timedelta
 from decimal import ROUND_HALF_UP, Decimal
 from html import escape
@@ -62,6 +63,9 @@ SEND_DEADLINE_SECONDS = 60.0
 """No single send (SMTP conversation, webhook, SMS call) may take longer than this."""
 LEASE = timedelta(seconds=90)
 """How long a claimed row may stay SENDING before it may be claimed again (longer than any send may take)."""
+WAKE_COALESCE_SECONDS = 0.05
+INTEREST_REFRESH_SECONDS = 30.0
+"""How long the worker lets new events gather after a wake-up (a notification leaves at most this much later)."""
 EVENT_BATCH = 50
 CONCURRENCY = 4
 STOP_GRACE_SECONDS = 3.0
@@ -292,6 +296,10 @@ class OutboxWorker:
         self._task: asyncio.Task[None] | None = None
         self._loop: asyncio.AbstractEventLoop | None = None
         self._wake: asyncio.Event | None = None
+        self.interest: Any = None
+        """`EventInterest` of the automation service (which events to wake up for)."""
+        self.refresh_interest: Callable[[], Awaitable[None]] | None = None
+        self._interest_checked = 0.0
         self._stopping = False
         self._inflight: set[asyncio.Task[None]] = set()
         self._client: httpx.AsyncClient | None = None
@@ -336,8 +344,10 @@ class OutboxWorker:
         self._task = self._client = self._wake = self._loop = None
         log.info("outbox.worker_stopped")
 
-    def _on_event(self, _event: DomainEvent) -> None:
-        self.wake()
+    def _on_event(self, event: DomainEvent) -> None:
+        interest = self.interest
+        if interest is None or interest(event.name):
+            self.wake()
 
     def wake(self) -> None:
         """Make the worker look now (safe from any thread or event loop)."""
@@ -359,6 +369,7 @@ class OutboxWorker:
             self._wake.clear()
             delay = POLL_SECONDS
             try:
+                await self._keep_interest_fresh()
                 processed = await self.process_events()
                 delay = await self.send_due()
                 if processed >= EVENT_BATCH:
@@ -369,6 +380,19 @@ class OutboxWorker:
                 break
             with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(self._wake.wait(), timeout=delay)
+                # Woken by new work: let a burst of orders land first, so one batch (one write transaction)
+                # handles many events instead of one transaction per order competing with the order writes.
+                await asyncio.sleep(WAKE_COALESCE_SECONDS)
+
+    async def _keep_interest_fresh(self) -> None:
+        """Re-read which events rules act on after a change (interest forgotten) and every half minute (rules
+        saved by another server process)."""
+        if self.refresh_interest is None or self.interest is None:
+            return
+        now = time.monotonic()
+        if not self.interest.is_known or now - self._interest_checked > INTEREST_REFRESH_SECONDS:
+            self._interest_checked = now
+            await self.refresh_interest()
 
     # ---------------------------------------------------------------- events -> deliveries
 
@@ -385,32 +409,46 @@ class OutboxWorker:
         return processed
 
     def _process_batch(self, session: Session) -> tuple[int, int]:
+        """Plan one batch of events. Only events something acts on (a rule for their name, or the built-in order
+        confirmation) have their payload loaded; the whole batch is marked processed with one UPDATE."""
         resolved = resolve_settings(session, self.settings)
-        events = session.scalars(
-            select(EventRecord)
+        batch = session.execute(
+            select(EventRecord.id, EventRecord.name)
             .where(EventRecord.processed_at.is_(None))
             .order_by(EventRecord.created_at, EventRecord.id)
             .limit(EVENT_BATCH)
             .with_for_update(skip_locked=True)
         ).all()
-        if not events:
+        if not batch:
             return 0, 0
         rules = session.scalars(
             select(AutomationRule)
-            .where(AutomationRule.event.in_({event.name for event in events}), AutomationRule.is_active.is_(True))
+            .where(AutomationRule.event.in_({row.name for row in batch}), AutomationRule.is_active.is_(True))
             .order_by(AutomationRule.created_at, AutomationRule.id)
         ).all()
-        planner = Planner(session, resolved)
-        now = utcnow()
+        acted_on = {rule.event for rule in rules}
+        if resolved.get("orders.sendConfirmationEmail") and resolved.get("mail.smtpHost"):
+            acted_on.add("order.created")
+        wanted = [row.id for row in batch if row.name in acted_on]
         created = 0
-        for event in events:
-            for message in planner.messages_for(event, [r for r in rules if r.event == event.name]):
-                session.add(message)
-                created += 1
-            event.processed_at = now
+        if wanted:
+            planner = Planner(session, resolved)
+            events = session.scalars(
+                select(EventRecord).where(EventRecord.id.in_(wanted)).order_by(EventRecord.created_at, EventRecord.id)
+            ).all()
+            for event in events:
+                for message in planner.messages_for(event, [r for r in rules if r.event == event.name]):
+                    session.add(message)
+                    created += 1
+        session.execute(
+            update(EventRecord)
+            .where(EventRecord.id.in_([row.id for row in batch]))
+            .values(processed_at=utcnow())
+            .execution_options(synchronize_session=False)
+        )
         if created:
             notify(session, OutboxEnqueued())
-        return len(events), created
+        return len(batch), created
 
     # ---------------------------------------------------------------- sending
 

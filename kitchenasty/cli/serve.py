@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import ctypes
+import ctypes.util
 import signal
 from typing import Annotated
 
@@ -39,9 +41,26 @@ def print_urls(boot: BootSettings) -> None:
     out.print(f"  API docs         {base}/api/docs")
 
 
+M_MMAP_THRESHOLD = -3  # glibc's mallopt() parameter number
+
+
+def return_large_allocations_to_the_system() -> None:
+    """Make glibc serve blocks of 1 MiB or more with mmap, always, so that freeing them gives the memory back.
+
+    glibc otherwise raises its mmap threshold after the first large free: each staff login's argon2 hash
+    (19 MiB, transient) then stayed in the server's RSS for good. Not glibc (musl, macOS): nothing to do.
+    """
+    try:
+        libc = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6")
+        libc.mallopt(M_MMAP_THRESHOLD, 1 << 20)
+    except (OSError, AttributeError):
+        return
+
+
 def serve_app(boot: BootSettings) -> None:
     import uvicorn
 
+    return_large_allocations_to_the_system()
     from kitchenasty.app import create_app
 
     configure_logging(boot.log_level, boot.log_format)

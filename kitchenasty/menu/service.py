@@ -9,6 +9,7 @@ the rendered menu is kept per combination of "open now" and "mealtime windows op
 
 from __future__ import annotations
 
+import asyncio
 import re
 import time
 from collections import defaultdict
@@ -528,6 +529,7 @@ class MenuService:
         self.db = db
         self.settings = settings
         self._menus: dict[str | None, BuiltMenu] = {}
+        self._loading: dict[tuple[int, str | None], asyncio.Future[BuiltMenu]] = {}
         self._generation = 0
         for name in MENU_EVENTS:
             db.bus.subscribe(name, self._on_menu_event)
@@ -540,6 +542,7 @@ class MenuService:
         """Drop every cached storefront menu (the next read loads it again)."""
         self._generation += 1
         self._menus = {}
+        self._loading = {}
 
     def _on_menu_event(self, _event: DomainEvent) -> None:
         self.invalidate()
@@ -553,13 +556,34 @@ class MenuService:
         """The location's loaded menu, whether the location is open now, and the mealtime windows open now."""
         timezone = (await self.settings.resolved()).get("general.timezone")
         menu = self._menus.get(location_id)
-        if menu is None or time.monotonic() - menu.built_at > CACHE_TTL_SECONDS:
-            generation = self._generation
-            menu = await self.db.run_read(lambda session: load_menu(session, location_id))
-            if generation == self._generation:  # nothing changed while it loaded
-                self._menus[location_id] = menu
+        if menu is None:
+            menu = await asyncio.shield(self._load(location_id))
+        elif time.monotonic() - menu.built_at > CACHE_TTL_SECONDS:
+            # Writes made in this process invalidate at once; the TTL only catches writes from other processes,
+            # so serve the current menu and refresh it in the background (one load, not one per waiting request).
+            self._load(location_id)
         now = local_now(timezone)
         return menu, is_open_at(menu.hours, now), open_windows(menu.windows, now)
+
+    def _load(self, location_id: str | None) -> asyncio.Future[BuiltMenu]:
+        """The one in-flight load of a location's menu (concurrent readers share it), cached when it lands unless
+        the menu changed meanwhile."""
+        key = (id(asyncio.get_running_loop()), location_id)
+        loading = self._loading.get(key)
+        if loading is not None:
+            return loading
+        generation = self._generation
+        loading = asyncio.ensure_future(self.db.run_read(lambda session: load_menu(session, location_id)))
+        self._loading[key] = loading
+
+        def landed(done: asyncio.Future[BuiltMenu]) -> None:
+            if self._loading.get(key) is done:
+                del self._loading[key]
+            if not done.cancelled() and done.exception() is None and generation == self._generation:
+                self._menus[location_id] = done.result()
+
+        loading.add_done_callback(landed)
+        return loading
 
     async def storefront(self, location_id: str | None) -> StoreMenu:
         """One location's orderable menu (`GET /api/menu`), with availability as of now."""

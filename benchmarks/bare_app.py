@@ -1,0 +1,46 @@
+"""The same-run baseline: a bare Litestar JSON app served with exactly the settings `kitchenasty serve` uses."""
+
+from __future__ import annotations
+
+import sys
+
+import msgspec
+import uvicorn
+from litestar import Litestar, get, post
+
+
+class Echo(msgspec.Struct):
+    success: bool
+    data: dict[str, object]
+
+
+@get("/json")
+async def read_json() -> Echo:
+    return Echo(success=True, data={"status": "ok", "items": [1, 2, 3]})
+
+
+@post("/json", status_code=201)
+async def write_json(data: dict[str, object]) -> Echo:
+    return Echo(success=True, data=data)
+
+
+app = Litestar(route_handlers=[read_json, write_json], debug=False, logging_config=None)
+
+
+def main() -> None:
+    port = int(sys.argv[1])
+    uvicorn.run(
+        app,
+        host="127.0.0.1",
+        port=port,
+        log_config=None,
+        access_log=False,
+        ws="websockets-sansio",
+        ws_per_message_deflate=False,
+        server_header=False,
+        lifespan="on",
+    )
+
+
+if __name__ == "__main__":
+    main()

@@ -43,8 +43,10 @@ async def test_tampered_token_is_401(client: AsyncTestClient[Litestar], services
 async def test_expired_token_is_401(client: AsyncTestClient[Litestar], services: Services) -> None:
     user = await make_staff(services)
     codec = TokenCodec(services.boot.secret_key or "", timedelta(hours=1))
-    old = codec.encode(TokenClaims(id=user.id, email=user.email, type="staff", role="STAFF"),
-                       now=datetime.now(UTC) - timedelta(hours=2))
+    old = codec.encode(
+        TokenClaims(id=user.id, email=user.email, type="staff", role="STAFF"),
+        now=datetime.now(UTC) - timedelta(hours=2),
+    )
     status, _ = await me(client, old)
     assert status == 401
 
@@ -59,10 +61,22 @@ async def test_token_signed_with_another_secret_is_401(client: AsyncTestClient[L
 async def test_none_algorithm_token_is_401(client: AsyncTestClient[Litestar], services: Services) -> None:
     user = await make_staff(services, "SUPER_ADMIN")
     header = base64.urlsafe_b64encode(b'{"alg":"none","typ":"JWT"}').rstrip(b"=").decode()
-    payload = base64.urlsafe_b64encode(json.dumps({
-        "id": user.id, "email": user.email, "type": "staff", "role": "SUPER_ADMIN",
-        "iat": int(datetime.now(UTC).timestamp()), "exp": int(datetime.now(UTC).timestamp()) + 3600,
-    }).encode()).rstrip(b"=").decode()
+    payload = (
+        base64.urlsafe_b64encode(
+            json.dumps(
+                {
+                    "id": user.id,
+                    "email": user.email,
+                    "type": "staff",
+                    "role": "SUPER_ADMIN",
+                    "iat": int(datetime.now(UTC).timestamp()),
+                    "exp": int(datetime.now(UTC).timestamp()) + 3600,
+                }
+            ).encode()
+        )
+        .rstrip(b"=")
+        .decode()
+    )
     status, _ = await me(client, f"{header}.{payload}.")
     assert status == 401
 
@@ -92,8 +106,9 @@ async def test_role_change_applies_to_an_existing_token(client: AsyncTestClient[
     cook = await make_staff(services, "STAFF")
     cook_token = services.auth.issue("staff", cook)
     assert (await client.get("/api/staff", headers=bearer(cook_token))).status_code == 403
-    promoted = await client.patch(f"/api/staff/{cook.id}", headers=bearer(services.auth.issue("staff", admin)),
-                                  json={"role": "MANAGER"})
+    promoted = await client.patch(
+        f"/api/staff/{cook.id}", headers=bearer(services.auth.issue("staff", admin)), json={"role": "MANAGER"}
+    )
     assert promoted.status_code == 200
     assert (await client.get("/api/staff", headers=bearer(cook_token))).status_code == 200
 

@@ -16,8 +16,9 @@ from kitchenasty.staff.models import StaffInvite, StaffUser
 from tests.factories import PASSWORD, bearer, make_staff, staff_headers
 
 
-async def invite(client: AsyncTestClient[Litestar], services: Services, email: str = "new.cook@example.com",
-                 role: str = "STAFF") -> dict[str, str]:
+async def invite(
+    client: AsyncTestClient[Litestar], services: Services, email: str = "new.cook@example.com", role: str = "STAFF"
+) -> dict[str, str]:
     headers = await staff_headers(services, "SUPER_ADMIN")
     response = await client.post("/api/staff/invite", headers=headers, json={"email": email, "role": role})
     assert response.status_code == 201, response.text
@@ -62,7 +63,9 @@ async def test_expired_invite_is_refused_and_creates_nobody(
     async with services.db.transaction() as session:
         await session.execute(update(StaffInvite).values(expires_at=utcnow() - timedelta(seconds=1)))
     before = await staff_count(services)
-    response = await client.post("/api/staff/accept-invite", json={"token": token, "name": "Late", "password": PASSWORD})
+    response = await client.post(
+        "/api/staff/accept-invite", json={"token": token, "name": "Late", "password": PASSWORD}
+    )
     assert response.status_code == 400
     assert response.json() == {"success": False, "error": "This invite has expired", "code": "INVITE_EXPIRED"}
     assert await staff_count(services) == before

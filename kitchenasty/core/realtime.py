@@ -99,7 +99,14 @@ def channels_backend(url: str) -> ChannelsBackend:
             ) from None
         from litestar.channels.backends.redis import RedisChannelsPubSubBackend
 
-        return RedisChannelsPubSubBackend(redis=Redis.from_url(value))
+        class ClosingRedisBackend(RedisChannelsPubSubBackend):
+            """Litestar's backend closes its pub/sub connection on shutdown but not the client's publishing pool."""
+
+            async def on_shutdown(self) -> None:
+                await super().on_shutdown()
+                await self._redis.aclose()
+
+        return ClosingRedisBackend(redis=Redis.from_url(value))
     raise ConfigError(f"channels_backend must be 'memory' or a redis:// URL, not {value!r}")
 
 

@@ -87,6 +87,10 @@ def _validation_message(details: list[Any] | None, fallback: str) -> str:
 
 def handle_http_exception(request: Request[Any, Any, Any], exc: HTTPException) -> Response[ErrorBody]:
     status = exc.status_code
+    if status >= 500 and "client disconnected" in str(exc.detail):
+        # The client went away while its body was being read: nobody gets this answer; not a server fault.
+        log.debug("client disconnected", method=request.method, path=request.url.path)
+        return error_response(400, "Client disconnected", "CLIENT_DISCONNECTED")
     if status >= 500:
         log.error("request failed", method=request.method, path=request.url.path, status=status, detail=exc.detail)
         return error_response(status, "Internal Server Error", "INTERNAL_ERROR")

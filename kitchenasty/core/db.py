@@ -123,6 +123,15 @@ class _Writer:
                 f"PRAGMA wal_autocheckpoint={int(pages)}"
             )
 
+    def checkpoint(self) -> tuple[int, int, int]:
+        """`PRAGMA wal_checkpoint(PASSIVE)` on this connection, between transactions: (busy, WAL frames,
+        frames checkpointed)."""
+        with self.mutex:
+            row = self.connection.connection.driver_connection.execute(  # type: ignore[union-attr]
+                "PRAGMA wal_checkpoint(PASSIVE)"
+            ).fetchone()
+        return int(row[0]), int(row[1]), int(row[2])
+
     def with_unit(self, fn: Callable[[HotUnit], T], info: dict[str, Any]) -> tuple[T, list[DomainEvent]]:
         with self.mutex:
             raw = self.connection.connection.driver_connection
@@ -321,10 +330,29 @@ class Database:
                 continue
             done = writes
             try:
-                await asyncio.get_running_loop().run_in_executor(self._sync_reader()[1], self._checkpoint)
+                await self._checkpoint_and_restart()
                 self.checkpoints += 1
             except Exception:  # a failed checkpoint is retried next time; SQLite stays consistent either way
                 log.warning("sqlite.checkpoint_failed", exc_info=True)
+
+    async def _checkpoint_and_restart(self) -> None:
+        """Copy the WAL into the database, then let the next write start the WAL over from its beginning.
+
+        A checkpoint on another connection never catches up with a writer that keeps committing, and SQLite only
+        rewinds the WAL when every frame in it has been copied: under a steady stream of orders the WAL grew
+        without bound (1.9 GB after 12,000 orders, for an 82 MB database), and the first write after the rush
+        then stalled for ~2 s truncating it. So: the bulk of the copy runs on a reader connection while orders
+        keep landing; then, with writers held back for the few milliseconds it takes, the writer connection
+        copies the frames added meanwhile. The WAL is then fully checkpointed and the next commit rewinds it.
+        """
+        loop = asyncio.get_running_loop()
+        executor = self._sync_reader()[1]
+        await loop.run_in_executor(executor, self._checkpoint)
+        writer = self._writer
+        if writer is None:
+            return
+        async with self._write_lock():
+            await loop.run_in_executor(executor, writer.checkpoint)
 
     def _checkpoint(self) -> None:
         with self._sync_reader()[0]() as session:

@@ -110,6 +110,7 @@ async def test_the_wal_starts_over_while_writes_never_stop(url: str) -> None:
         await db.run_write_fast(lambda unit, n=n: record(unit, Ping(n=n)))
     frames_per_write = writer.checkpoint()[1] / 100
 
+    db.wal_restart_frames = 1000  # 256 MB by default: a test writes less
     await db.start_checkpoints()
     writes = 0
     deadline = asyncio.get_running_loop().time() + 3.5

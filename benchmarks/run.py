@@ -155,18 +155,30 @@ def baseline_sqlite_inserts(count: int = 5000) -> dict[str, float]:
 async def place_orders(base_url: str, body: dict[str, Any], count: int, concurrency: int = 16) -> list[tuple[str, str]]:
     """Place `count` orders through the API; returns [(id, trackingToken)]."""
     out: list[tuple[str, str]] = []
+    retries: list[str] = []
     queue = iter(range(count))
     async with httpx.AsyncClient(base_url=base_url, timeout=30) as client:
 
         async def worker() -> None:
             for _ in queue:
-                response = await client.post("/api/orders", json=body)
-                if response.status_code != 201:
+                # As a real client would: a dropped connection is retried with the same key, never ordered twice.
+                key = uuid.uuid4().hex
+                for attempt in range(3):
+                    try:
+                        response = await client.post("/api/orders", json=body, headers={"Idempotency-Key": key})
+                        break
+                    except httpx.TransportError:
+                        if attempt == 2:
+                            raise
+                        retries.append(key)
+                if response.status_code not in (200, 201):
                     raise RuntimeError(f"order refused: {response.status_code} {response.text[:200]}")
                 data = response.json()["data"]
                 out.append((data["id"], data["trackingToken"]))
 
         await asyncio.gather(*(worker() for _ in range(concurrency)))
+    if retries:
+        print(f"place_orders: {len(retries)} dropped connection(s) retried", file=sys.stderr)
     return out
 
 

@@ -8,6 +8,8 @@ import msgspec
 import uvicorn
 from litestar import Litestar, get, post
 
+from kitchenasty.cli.serve import UVICORN_SETTINGS
+
 
 class Echo(msgspec.Struct):
     success: bool
@@ -29,17 +31,7 @@ app = Litestar(route_handlers=[read_json, write_json], debug=False, logging_conf
 
 def main() -> None:
     port = int(sys.argv[1])
-    uvicorn.run(
-        app,
-        host="127.0.0.1",
-        port=port,
-        log_config=None,
-        access_log=False,
-        ws="websockets-sansio",
-        ws_per_message_deflate=False,
-        server_header=False,
-        lifespan="on",
-    )
+    uvicorn.run(app, host="127.0.0.1", port=port, **UVICORN_SETTINGS)
 
 
 if __name__ == "__main__":

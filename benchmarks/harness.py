@@ -138,12 +138,10 @@ def kitchenasty_server(data_dir: Path | None = None) -> Iterator[Server]:
         env=env,
         stdout=subprocess.DEVNULL,
     )
-    server = Server(proc, f"http://127.0.0.1:{port}", port)
     try:
-        _wait_for(f"{server.base_url}/api/health", proc)
-        yield server
+        with _running(proc, port, "/api/health") as server:
+            yield server
     finally:
-        server.stop()
         shutil.rmtree(tmp, ignore_errors=True)
 
 
@@ -156,9 +154,16 @@ def bare_server() -> Iterator[Server]:
         env=bench_env(),
         stdout=subprocess.DEVNULL,
     )
+    with _running(proc, port, "/json") as server:
+        yield server
+
+
+@contextmanager
+def _running(proc: subprocess.Popen[bytes], port: int, ready_path: str) -> Iterator[Server]:
+    """The started process as a `Server` once `ready_path` answers; stopped on the way out."""
     server = Server(proc, f"http://127.0.0.1:{port}", port)
     try:
-        _wait_for(f"{server.base_url}/json", proc)
+        _wait_for(f"{server.base_url}{ready_path}", proc)
         yield server
     finally:
         server.stop()

@@ -20,6 +20,8 @@ import sys
 import tempfile
 import time
 import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -150,6 +152,18 @@ def baseline_sqlite_inserts(count: int = 5000) -> dict[str, float]:
 
 
 # ---------------------------------------------------------------- helpers
+
+
+@contextmanager
+def seeded_server(items: int) -> Iterator[tuple[Server, Api, SeededMenu]]:
+    """A fresh server, an admin API client logged in, and a menu of `items` items."""
+    with kitchenasty_server() as server:
+        api = Api(server.base_url)
+        try:
+            api.login()
+            yield server, api, seed_menu(api, items)
+        finally:
+            api.close()
 
 
 async def place_orders(base_url: str, body: dict[str, Any], count: int, concurrency: int = 16) -> list[tuple[str, str]]:
@@ -412,10 +426,7 @@ def run_once(only: set[str], seconds: float) -> dict[str, Any]:
     bare_rps = bare["get16"].rps
     rss: dict[str, float] = {}
     if only & {"a", "c"}:
-        with kitchenasty_server() as server:
-            api = Api(server.base_url)
-            api.login()
-            menu = seed_menu(api, 200)
+        with seeded_server(200) as (server, api, menu):
             if "c" in only:
                 menu_read = workload_menu(server, menu, seconds)
                 out["c_menu"] = {**menu_read.as_dict(), "ratio_vs_bare": menu_read.rps / bare_rps}
@@ -424,12 +435,8 @@ def run_once(only: set[str], seconds: float) -> dict[str, Any]:
                 out["a_orders"] = {k: v.as_dict() for k, v in orders.items()}
                 out["a_orders"]["ratio_x16_vs_bare"] = orders["x16"].rps / bare_rps
             rss["a_c"] = server.rss_mb()
-            api.close()
     if "b" in only:
-        with kitchenasty_server() as server:
-            api = Api(server.base_url)
-            api.login()
-            menu = seed_menu(api, 20)
+        with seeded_server(20) as (server, api, menu):
             status = workload_status(server, api, menu, seconds)
             out["b_status"] = {
                 "load": status["load"].as_dict(),
@@ -438,15 +445,10 @@ def run_once(only: set[str], seconds: float) -> dict[str, Any]:
                 "ratio_x16_vs_bare": status["load"].rps / bare_rps,
             }
             rss["b"] = server.rss_mb()
-            api.close()
     if "d" in only:
-        with kitchenasty_server() as server:
-            api = Api(server.base_url)
-            api.login()
-            menu = seed_menu(api, 20)
+        with seeded_server(20) as (server, api, menu):
             out["d_burst"] = workload_burst(server, api, menu)
             rss["d"] = server.rss_mb()
-            api.close()
     out["e_rss_mb"] = rss
     out["e_rss_mb_max"] = max(rss.values()) if rss else float("nan")
     return out

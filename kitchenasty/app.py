@@ -7,6 +7,7 @@ from typing import Any
 
 from litestar import Litestar, Request
 from litestar.di import Provide
+from litestar.middleware import DefineMiddleware
 from litestar.openapi import OpenAPIConfig
 from litestar.openapi.plugins import JsonRenderPlugin
 from litestar.openapi.spec import Components, SecurityScheme
@@ -17,7 +18,7 @@ from kitchenasty.core.backup import BackupScheduler
 from kitchenasty.core.config import BootSettings
 from kitchenasty.core.guards import Principal, provide_principal
 from kitchenasty.core.health import health
-from kitchenasty.core.http import EXCEPTION_HANDLERS
+from kitchenasty.core.http import EXCEPTION_HANDLERS, KitchenRequest, RequestScreen
 from kitchenasty.core.openapi_docs import DOCS_ROUTES
 from kitchenasty.core.ratelimit import SlidingWindowLimiter
 from kitchenasty.core.realtime import realtime_plugins
@@ -85,6 +86,8 @@ def create_app(settings: BootSettings, *, services: Services | None = None) -> L
             "services": Provide(provide_services, sync_to_thread=False, use_cache=True),
         },
         exception_handlers=EXCEPTION_HANDLERS,
+        middleware=[DefineMiddleware(RequestScreen, public_url=settings.public_url)],
+        request_class=KitchenRequest,
         request_max_body_size=settings.max_body_kb * 1024,
         on_startup=[on_startup],
         on_shutdown=[on_shutdown],

@@ -63,9 +63,15 @@ def services(app: Litestar) -> Services:
     return app.state.services
 
 
+TEST_ORIGIN = "http://testserver.local"
+
+
 @pytest.fixture
 async def client(app: Litestar) -> AsyncIterator[AsyncTestClient[Litestar]]:
+    """Requests as our own pages send them: with the server's `Origin` (a cookie-authenticated write without one is
+    refused; `tests/core/test_origin.py` covers what happens without it)."""
     async with AsyncTestClient(app=app) as test_client:
+        test_client.headers["Origin"] = TEST_ORIGIN
         yield test_client
 
 

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import ctypes
 import ctypes.util
+import errno
 import signal
+import socket
 from typing import Annotated, Any
 
 import typer
@@ -69,7 +71,27 @@ UVICORN_SETTINGS: dict[str, Any] = {
 """How `serve` runs uvicorn (the benchmarks' bare baseline is served with the same settings)."""
 
 
+def listening_socket(boot: BootSettings) -> socket.socket:
+    """The server's socket, bound before anything is printed: a port in use is one clear line, not a banner
+    followed by a uvicorn log line."""
+    family = socket.AF_INET6 if ":" in boot.host else socket.AF_INET
+    sock = socket.socket(family, socket.SOCK_STREAM)
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    try:
+        sock.bind((boot.host, boot.port))
+    except OSError as exc:
+        sock.close()
+        if exc.errno == errno.EADDRINUSE:
+            fail(f"port {boot.port} on {boot.host} is already in use by another program; choose another with --port")
+        if exc.errno == errno.EACCES:
+            fail(f"not allowed to listen on port {boot.port} (ports below 1024 need privileges); choose another")
+        fail(f"cannot listen on {boot.host}:{boot.port}: {exc.strerror or exc}")
+    sock.set_inheritable(True)
+    return sock
+
+
 def serve_app(boot: BootSettings) -> None:
+    """Build the app (a bad setting fails here, before the banner), bind the port, print the URLs, serve."""
     import uvicorn
 
     return_large_allocations_to_the_system()
@@ -79,8 +101,10 @@ def serve_app(boot: BootSettings) -> None:
     for secret in (boot.secret_key,):
         register_secret(secret)
     app = create_app(boot)
+    sock = listening_socket(boot)
     config = uvicorn.Config(app, host=boot.host, port=boot.port, **UVICORN_SETTINGS)
     log = get_logger("kitchenasty.serve")
+    print_urls(boot)
     log.info("starting", host=boot.host, port=boot.port, data_dir=str(boot.data_dir))
 
     def stopped_by_sigterm(signum: int, frame: object) -> None:
@@ -91,9 +115,10 @@ def serve_app(boot: BootSettings) -> None:
 
     previous = signal.signal(signal.SIGTERM, stopped_by_sigterm)
     try:
-        uvicorn.Server(config).run()
+        uvicorn.Server(config).run(sockets=[sock])
     finally:
         signal.signal(signal.SIGTERM, previous)
+        sock.close()
 
 
 def hold_data_dir(lock: DataDirLock) -> None:
@@ -132,7 +157,6 @@ def register(app: typer.Typer) -> None:
             check_database(boot, allow_migrate=migrate)
         hold_data_dir(lock)
         try:
-            print_urls(boot)
             serve_app(boot)
         finally:
             lock.release()

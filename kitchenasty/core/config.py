@@ -9,6 +9,7 @@ Reading the environment or files happens only in `load_boot_settings` / `SiteSet
 
 from __future__ import annotations
 
+import math
 import os
 import re
 import tomllib
@@ -459,8 +460,15 @@ _TRUE = {"1", "true", "yes", "on"}
 _FALSE = {"0", "false", "no", "off"}
 
 
+MONEY_SETTING_MAX = Decimal(1_000_000)
+"""The largest amount a money setting takes when its spec names no maximum (a fee or minimum, in major units)."""
+_INT_TEXT = re.compile(r"\s*-?[0-9]{1,18}\s*")
+_LIST_ITEM = re.compile(r"[0-9]{1,3}")
+
+
 def _coerce(spec: SettingSpec, raw: Any, origin: str) -> Any:
-    label = f"{spec.name} ({origin})"
+    # "(request)" is no news to the person who sent it; a file or variable is named so it can be found
+    label = spec.name if origin == "request" else f"{spec.name} ({origin})"
     if raw is None:
         raise ValidationFailed(f"{label} must not be null")
     t = spec.type
@@ -477,7 +485,7 @@ def _coerce(spec: SettingSpec, raw: Any, origin: str) -> Any:
             raise ValidationFailed(f"{label} must be a whole number")
         if isinstance(raw, int):
             value = raw
-        elif isinstance(raw, str) and re.fullmatch(r"\s*-?\d+\s*", raw):
+        elif isinstance(raw, str) and _INT_TEXT.fullmatch(raw):
             value = int(raw)
         else:
             raise ValidationFailed(f"{label} must be a whole number")
@@ -486,14 +494,20 @@ def _coerce(spec: SettingSpec, raw: Any, origin: str) -> Any:
             raise ValidationFailed(f"{label} must be a number")
         try:
             value = float(raw)
-        except (TypeError, ValueError):
+        except (TypeError, ValueError, OverflowError):
             raise ValidationFailed(f"{label} must be a number") from None
+        if not math.isfinite(value):
+            raise ValidationFailed(f"{label} must be a number")
     elif t in ("money", "percent"):
         value = _decimal(raw, label)
-        if value != value.quantize(Decimal("0.01")):
-            raise ValidationFailed(f"{label} must have at most 2 decimals")
         if value < 0:
             raise ValidationFailed(f"{label} must not be negative")
+        # bounds before the decimals check: quantizing 1e300 overflows the decimal context
+        limit = Decimal(str(spec.maximum)) if spec.maximum is not None else MONEY_SETTING_MAX
+        if value > limit:
+            raise ValidationFailed(f"{label} must be at most {spec.maximum if spec.maximum is not None else limit}")
+        if value != value.quantize(Decimal("0.01")):
+            raise ValidationFailed(f"{label} must have at most 2 decimals")
     elif t == "int_list":
         items: list[Any]
         if isinstance(raw, str):
@@ -504,7 +518,9 @@ def _coerce(spec: SettingSpec, raw: Any, origin: str) -> Any:
             raise ValidationFailed(f"{label} must be a list of whole numbers")
         out = []
         for item in items:
-            if isinstance(item, bool) or not (isinstance(item, int) or (isinstance(item, str) and item.isdigit())):
+            if isinstance(item, bool) or not (
+                isinstance(item, int) or (isinstance(item, str) and _LIST_ITEM.fullmatch(item))
+            ):
                 raise ValidationFailed(f"{label} must be a list of whole numbers")
             out.append(int(item))
         if len(out) > 10 or any(n < 0 or n > 100 for n in out):
@@ -536,11 +552,11 @@ def _coerce(spec: SettingSpec, raw: Any, origin: str) -> Any:
 
 
 def _decimal(raw: Any, label: str) -> Decimal:
-    if isinstance(raw, bool):
+    if isinstance(raw, bool) or not isinstance(raw, int | float | str | Decimal):
         raise ValidationFailed(f"{label} must be a number")
     try:
         value = Decimal(repr(raw)) if isinstance(raw, float) else Decimal(str(raw).strip())
-    except InvalidOperation:
+    except (InvalidOperation, ValueError):
         raise ValidationFailed(f"{label} must be a number") from None
     if not value.is_finite():
         raise ValidationFailed(f"{label} must be a number")
@@ -550,14 +566,16 @@ def _decimal(raw: Any, label: str) -> Decimal:
 # ---------------------------------------------------------------- masking
 
 MASK_SHORT = "****"
-_MASK_RE = re.compile(r"^.{4}\.\.\..{4}$|^\*{4}$", re.DOTALL)
+MASK_REVEAL_FROM = 16
+"""Only a secret at least this long shows its last 4 characters: they narrow it down by 4 of 16+, not by 8 of 8."""
+_MASK_RE = re.compile(r"^\*{4}.{0,4}$|^.{4}\.\.\..{4}$", re.DOTALL)  # the second form: masks of earlier versions
 
 
 def mask(value: str | None) -> str:
-    """`abcd...wxyz` for values of 8+ characters, `****` for shorter ones, "" for empty."""
+    """`****wxyz` (the last 4) for values of 16+ characters, `****` for shorter ones, "" for empty."""
     if not value:
         return ""
-    return f"{value[:4]}...{value[-4:]}" if len(value) >= 8 else MASK_SHORT
+    return f"{MASK_SHORT}{value[-4:]}" if len(value) >= MASK_REVEAL_FROM else MASK_SHORT
 
 
 def looks_masked(value: str) -> bool:

@@ -5,13 +5,17 @@ from __future__ import annotations
 import re
 from typing import Any
 
+import msgspec
 from litestar import Request, Response
 from litestar.exceptions import HTTPException, ValidationException
 from litestar.status_codes import HTTP_500_INTERNAL_SERVER_ERROR
+from litestar.types import ASGIApp, Empty, Receive, Scope, Send
 
 from kitchenasty.core.api import ErrorBody
-from kitchenasty.core.errors import DomainError, RateLimited
+from kitchenasty.core.errors import DomainError, RateLimited, ValidationFailed
 from kitchenasty.core.logging import get_logger
+from kitchenasty.core.origin import UNSAFE_METHODS, cookie_request_refusal
+from kitchenasty.core.validate import PATTERN_MESSAGES
 
 log = get_logger("kitchenasty.http")
 
@@ -28,6 +32,80 @@ _CODES = {
 }
 
 
+MAX_JSON_DEPTH = 32
+"""Deepest nesting of arrays and objects a JSON body may have. Our deepest real shape (an order's items, their
+options and values) is under 8; ~1,000 levels made the decoder raise RecursionError (a 500) on any route."""
+_JSON_TOKENS = re.compile(rb'\\.|["\[\]{}]', re.DOTALL)
+
+
+def json_too_deep(body: bytes, limit: int = MAX_JSON_DEPTH) -> bool:
+    """Whether `body` nests arrays/objects deeper than `limit` (brackets inside strings do not count).
+
+    Counting brackets is C speed; only a body with more than `limit` of them is scanned token by token.
+    """
+    if body.count(b"[") + body.count(b"{") <= limit:
+        return False
+    depth = 0
+    in_string = False
+    for match in _JSON_TOKENS.finditer(body):
+        token = match.group()
+        if in_string:
+            in_string = token != b'"'
+        elif token == b'"':
+            in_string = True
+        elif token in (b"[", b"{"):
+            depth += 1
+            if depth > limit:
+                return True
+        elif token in (b"]", b"}"):
+            depth -= 1
+    return False
+
+
+class KitchenRequest(Request[Any, Any, Any]):
+    """The app's request: a JSON body nested deeper than `MAX_JSON_DEPTH` is refused before it is decoded."""
+
+    async def json(self) -> Any:
+        if self._json is Empty and self._connection_state.json is Empty and json_too_deep(await self.body()):
+            raise ValidationFailed(
+                f"The request body is nested too deeply (at most {MAX_JSON_DEPTH} levels)", code="JSON_TOO_DEEP"
+            )
+        return await super().json()
+
+
+class RequestScreen:
+    """ASGI wrapper run before Litestar parses anything: paths with a NUL byte are a 404 (the file system refuses
+    them with a ValueError), and cookie-authenticated writes from another origin's page are refused
+    (`core.origin`). A safe request costs one substring test."""
+
+    def __init__(self, app: ASGIApp, public_url: str) -> None:
+        self.app = app
+        self.public_url = public_url
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] == "http":
+            refusal = None
+            if "\x00" in scope["path"]:
+                refusal = (404, "Not Found", "NOT_FOUND")
+            elif scope["method"] in UNSAFE_METHODS:
+                refusal = cookie_request_refusal(scope, self.public_url)
+            if refusal is not None:
+                await _send_error(send, *refusal)
+                return
+        await self.app(scope, receive, send)
+
+
+async def _send_error(send: Send, status: int, message: str, code: str) -> None:
+    body = msgspec.json.encode(ErrorBody(success=False, error=message, code=code))
+    headers = [
+        (b"content-type", b"application/json"),
+        (b"content-length", str(len(body)).encode()),
+        (b"x-content-type-options", b"nosniff"),
+    ]
+    await send({"type": "http.response.start", "status": status, "headers": headers})
+    await send({"type": "http.response.body", "body": body, "more_body": False})
+
+
 def error_response(
     status: int, message: str, code: str, details: list[Any] | None = None, headers: dict[str, str] | None = None
 ) -> Response[ErrorBody]:
@@ -41,13 +119,18 @@ def handle_domain_error(_: Request[Any, Any, Any], exc: DomainError) -> Response
     return error_response(exc.status_code, exc.message, exc.code, exc.details, headers)
 
 
-_REGEX_MESSAGE = re.compile(r"Expected `str` matching regex .*")
+_REGEX_MESSAGE = re.compile(r"Expected `str` matching regex (.*)", re.DOTALL)
+_KNOWN_PATTERNS = {repr(pattern): message for pattern, message in PATTERN_MESSAGES.items()}
 _LENGTH_MESSAGE = re.compile(r"Expected `(str|array)` of length (>=|<=) (\d+)")
 
 
 def _friendly(message: str, key: str | None) -> str:
     """msgspec's messages, reworded for people ("email has an invalid format" rather than a regex)."""
-    if _REGEX_MESSAGE.fullmatch(message):
+    regex = _REGEX_MESSAGE.fullmatch(message)
+    if regex:
+        known = _KNOWN_PATTERNS.get(regex.group(1))  # msgspec quotes the pattern as repr() does
+        if known:
+            return known
         if key and "email" in key.lower():
             return "must be a valid e-mail address"
         return "has an invalid format"
@@ -108,6 +191,9 @@ def handle_http_exception(request: Request[Any, Any, Any], exc: HTTPException) -
 
 
 def handle_unexpected(request: Request[Any, Any, Any], exc: Exception) -> Response[ErrorBody]:
+    if isinstance(exc, RecursionError):  # a body or parameter built to exhaust the stack: the client's fault
+        log.info("request too deeply nested", method=request.method, path=request.url.path)
+        return error_response(400, "The request is nested too deeply", "JSON_TOO_DEEP")
     log.exception("unhandled error", method=request.method, path=request.url.path, error_type=type(exc).__name__)
     return error_response(HTTP_500_INTERNAL_SERVER_ERROR, "Internal Server Error", "INTERNAL_ERROR")
 

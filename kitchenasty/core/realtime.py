@@ -35,6 +35,7 @@ from litestar.plugins import InitPlugin
 from kitchenasty.core.config import BootSettings, ConfigError
 from kitchenasty.core.errors import DomainError
 from kitchenasty.core.events import DomainEvent, EventBus
+from kitchenasty.core.http import json_too_deep
 from kitchenasty.core.logging import get_logger
 
 log = get_logger("kitchenasty.realtime")
@@ -239,7 +240,7 @@ def _is_ping(text: str) -> bool:
     stripped = text.strip()
     if stripped == "ping":
         return True
-    if stripped.startswith("{"):
+    if stripped.startswith("{") and not json_too_deep(stripped.encode()):
         try:
             decoded = msgspec.json.decode(stripped)
         except msgspec.DecodeError:

@@ -7,6 +7,8 @@ from typing import Annotated
 
 import msgspec
 
+from kitchenasty.core.validate import ImageUrl
+
 Name = Annotated[str, msgspec.Meta(min_length=1, max_length=120)]
 SlugText = Annotated[str, msgspec.Meta(min_length=1, max_length=120)]
 LongText = Annotated[str, msgspec.Meta(max_length=2000)]
@@ -19,7 +21,6 @@ PostalCode = Annotated[str, msgspec.Meta(min_length=1, max_length=20)]
 Country = Annotated[str, msgspec.Meta(pattern=r"^[A-Za-z]{2}$")]
 Latitude = Annotated[float, msgspec.Meta(ge=-90, le=90)]
 Longitude = Annotated[float, msgspec.Meta(ge=-180, le=180)]
-Url = Annotated[str, msgspec.Meta(max_length=2048)]
 LeadTime = Annotated[int, msgspec.Meta(ge=0, le=24 * 60)]
 BusyMessage = Annotated[str, msgspec.Meta(max_length=500)]
 TimeText = Annotated[str, msgspec.Meta(max_length=5)]
@@ -52,7 +53,7 @@ class LocationIn(msgspec.Struct, kw_only=True, forbid_unknown_fields=True, renam
     country: Country = "US"
     lat: Latitude | None = None
     lng: Longitude | None = None
-    image: Url | None = None
+    image: ImageUrl | None = None
     is_active: bool = True
     delivery_enabled: bool = True
     pickup_enabled: bool = True
@@ -84,7 +85,7 @@ class LocationUpdateIn(msgspec.Struct, kw_only=True, forbid_unknown_fields=True,
     country: Country | msgspec.UnsetType = msgspec.UNSET
     lat: Latitude | msgspec.UnsetType | None = msgspec.UNSET
     lng: Longitude | msgspec.UnsetType | None = msgspec.UNSET
-    image: Url | msgspec.UnsetType | None = msgspec.UNSET
+    image: ImageUrl | msgspec.UnsetType | None = msgspec.UNSET
     is_active: bool | msgspec.UnsetType = msgspec.UNSET
     delivery_enabled: bool | msgspec.UnsetType = msgspec.UNSET
     pickup_enabled: bool | msgspec.UnsetType = msgspec.UNSET

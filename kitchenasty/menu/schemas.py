@@ -8,6 +8,7 @@ from typing import Annotated, Literal
 
 import msgspec
 
+from kitchenasty.core.validate import ImageUrl
 from kitchenasty.menu.rules import DisplayType, UnavailableReason
 
 OrderTypeValue = Literal["DELIVERY", "PICKUP", "DINE_IN"]
@@ -16,7 +17,6 @@ Id = Annotated[str, msgspec.Meta(min_length=1, max_length=64)]
 Name = Annotated[str, msgspec.Meta(min_length=1, max_length=120)]
 SlugText = Annotated[str, msgspec.Meta(min_length=1, max_length=120)]
 LongText = Annotated[str, msgspec.Meta(max_length=2000)]
-Url = Annotated[str, msgspec.Meta(max_length=2048)]
 SortOrder = Annotated[int, msgspec.Meta(ge=0, le=1_000_000)]
 StockQty = Annotated[int, msgspec.Meta(ge=0, le=1_000_000)]
 TimeText = Annotated[str, msgspec.Meta(max_length=5)]
@@ -43,7 +43,7 @@ class CategoryIn(msgspec.Struct, kw_only=True, forbid_unknown_fields=True, renam
     name: Name
     slug: SlugText
     description: LongText | None = None
-    image: Url | None = None
+    image: ImageUrl | None = None
     sort_order: SortOrder = 0
     is_active: bool = True
     parent_id: Id | None = None
@@ -56,7 +56,7 @@ class CategoryUpdateIn(msgspec.Struct, kw_only=True, forbid_unknown_fields=True,
     name: Name | msgspec.UnsetType = msgspec.UNSET
     slug: SlugText | msgspec.UnsetType = msgspec.UNSET
     description: LongText | msgspec.UnsetType | None = msgspec.UNSET
-    image: Url | msgspec.UnsetType | None = msgspec.UNSET
+    image: ImageUrl | msgspec.UnsetType | None = msgspec.UNSET
     sort_order: SortOrder | msgspec.UnsetType = msgspec.UNSET
     is_active: bool | msgspec.UnsetType = msgspec.UNSET
     parent_id: Id | msgspec.UnsetType | None = msgspec.UNSET
@@ -145,7 +145,7 @@ class MenuItemIn(msgspec.Struct, kw_only=True, forbid_unknown_fields=True, renam
     slug: SlugText
     description: LongText | None = None
     price: Decimal
-    image: Url | None = None
+    image: ImageUrl | None = None
     is_active: bool = True
     sort_order: SortOrder = 0
     track_stock: bool = False
@@ -169,7 +169,7 @@ class MenuItemUpdateIn(msgspec.Struct, kw_only=True, forbid_unknown_fields=True,
     slug: SlugText | msgspec.UnsetType = msgspec.UNSET
     description: LongText | msgspec.UnsetType | None = msgspec.UNSET
     price: Decimal | msgspec.UnsetType = msgspec.UNSET
-    image: Url | msgspec.UnsetType | None = msgspec.UNSET
+    image: ImageUrl | msgspec.UnsetType | None = msgspec.UNSET
     is_active: bool | msgspec.UnsetType = msgspec.UNSET
     sort_order: SortOrder | msgspec.UnsetType = msgspec.UNSET
     track_stock: bool | msgspec.UnsetType = msgspec.UNSET

@@ -4,7 +4,8 @@
   active kitchen orders (PENDING, CONFIRMED, PREPARING, READY; oldest first).
 - `ws /api/ws/orders/{orderId}`: the order's customer, staff, or `?tracking=<trackingToken>`; snapshot = the order.
 
-Refusals close with 4401 (no or bad credentials), 4403 (not allowed here) or 4404 (no such order).
+Refusals close with 4401 (no or bad credentials), 4403 (not allowed here, or a handshake from another origin's
+page: it would carry the staff cookie) or 4404 (no such order).
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ from litestar.params import FromPath, QueryParameter
 
 from kitchenasty.core.errors import Unauthorized
 from kitchenasty.core.guards import resolve_principal, staff_only
+from kitchenasty.core.origin import require_own_origin
 from kitchenasty.core.realtime import KITCHEN_ROOM, RoomJoin, order_room, serve_room
 from kitchenasty.services import ServicesDep
 
@@ -28,6 +30,7 @@ TrackingQuery: TypeAlias = Annotated[str | None, QueryParameter(name="tracking")
 @websocket("/api/ws/kitchen", name="ws-kitchen")
 async def kitchen_socket(socket: WebSocket[Any, Any, Any], services: ServicesDep, channels: ChannelsDep) -> None:
     async def join() -> RoomJoin:
+        require_own_origin(socket, services.boot.public_url)
         await staff_only(socket, socket.route_handler)
         return RoomJoin([KITCHEN_ROOM], services.orders.kitchen_snapshot)
 
@@ -43,6 +46,7 @@ async def order_socket(
     tracking: TrackingQuery = None,
 ) -> None:
     async def join() -> RoomJoin:
+        require_own_origin(socket, services.boot.public_url)
         # With a tracking token a stale login cookie must not lock the guest out, so a bad token only counts
         # when it is the sole credential.
         principal = await resolve_principal(socket, strict=not tracking)

@@ -48,7 +48,7 @@ def page_headers(host: str | None) -> dict[str, str]:
     return {
         "Content-Security-Policy": "; ".join((*CSP, connect)),
         "X-Content-Type-Options": "nosniff",
-        "Referrer-Policy": "no-referrer",
+        "Referrer-Policy": "same-origin",
         "Cache-Control": "no-store",
     }
 

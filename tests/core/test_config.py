@@ -92,12 +92,16 @@ def test_short_secret_key_is_refused(data_dir: Path) -> None:
         load_boot_settings(data_dir, env={"KITCHENASTY_SECRET_KEY": "short"})
 
 
-def test_mask_format() -> None:
-    assert mask("sk_live_1234567890abcd") == "sk_l...abcd"
+def test_mask_shows_at_most_the_last_four_and_only_of_long_secrets() -> None:
+    assert mask("sk_live_1234567890abcd") == "****abcd"
+    assert mask("exactly-16-chars") == "****hars"
+    assert mask("fifteen-chars!!") == "****"
+    assert mask("8charsOK") == "****"  # was shown whole: first 4 + last 4 of 8
     assert mask("short") == "****"
     assert mask("") == ""
-    assert looks_masked("sk_l...abcd")
+    assert looks_masked("****abcd")
     assert looks_masked("****")
+    assert looks_masked("sk_l...abcd")  # what earlier versions showed still counts as "keep the stored value"
     assert not looks_masked("a-real-password")
 
 

@@ -1,0 +1,22 @@
+"""Small shared input rules, written once: field types for msgspec schemas and the sentences their refusals read.
+
+A constrained `Annotated[str, Meta(pattern=...)]` makes msgspec answer "Expected `str` matching regex ..." — no
+sentence for a person. `PATTERN_MESSAGES` maps each pattern used here to what the error envelope says instead
+(`core.http` looks it up).
+"""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import msgspec
+
+IMAGE_URL_PATTERN = r"^(?:https?://[^\s\"'<>\\]+|/uploads/(?!.*\.\.)[A-Za-z0-9._/-]+)$"
+"""An image is an http(s) URL or a file we serve under `/uploads/`; never `javascript:`, `data:` or a relative
+path that could climb out of `/uploads/`."""
+
+ImageUrl = Annotated[str, msgspec.Meta(max_length=2048, pattern=IMAGE_URL_PATTERN)]
+
+PATTERN_MESSAGES: dict[str, str] = {
+    IMAGE_URL_PATTERN: "must be an http(s) address or an /uploads/ path",
+}

@@ -58,8 +58,10 @@ class _Compiled:
 
     __slots__ = ("converters", "defaults", "expanding", "names", "processors", "result_keys", "sql")
 
-    def __init__(self, stmt: ClauseElement, dialect: Dialect) -> None:
-        compiled = stmt.compile(dialect=dialect)
+    def __init__(self, stmt: ClauseElement, dialect: Dialect, column_keys: tuple[str, ...] | None = None) -> None:
+        # As `Connection.execute` does: an INSERT/UPDATE names only the columns it was given values for (and those
+        # with a Python-side default), so a column with a server default keeps it instead of being set to NULL
+        compiled = stmt.compile(dialect=dialect, column_keys=list(column_keys) if column_keys is not None else None)
         self.sql = compiled.string
         self.names: tuple[str, ...] = tuple(compiled.positiontup or ())
         self.expanding = {name for name, bind in compiled.binds.items() if bind.expanding}
@@ -67,7 +69,9 @@ class _Compiled:
         # a column missing from the parameters takes its Python-side default (INSERT) or onupdate (UPDATE), as
         # Core applies them
         self.defaults: dict[str, Any] = {
-            name: bind.effective_value for name, bind in compiled.binds.items() if bind.value is not None
+            name: bind.effective_value
+            for name, bind in compiled.binds.items()
+            if bind.value is not None and not bind.required
         }
         table = getattr(stmt, "table", None)
         is_insert, is_update = getattr(stmt, "is_insert", False), getattr(stmt, "is_update", False)
@@ -167,7 +171,9 @@ class FastResult:
 class FastConnection:
     """Executes compiled Core statements on the raw sqlite3 connection of a SQLAlchemy `Connection`."""
 
-    _cache: OrderedDict[int, tuple[ClauseElement, _Compiled, type[Row] | None]] = OrderedDict()
+    _cache: OrderedDict[tuple[int, tuple[str, ...] | None], tuple[ClauseElement, _Compiled, type[Row] | None]] = (
+        OrderedDict()
+    )
     _lock = threading.Lock()
     CACHE_SIZE = 256
     """Compiled statements kept (most recently used): the hot paths' module-level statements stay; statements
@@ -183,17 +189,19 @@ class FastConnection:
         """SQLite's counter that moves when another connection commits (`PRAGMA data_version`)."""
         return int(self._cursor.execute("PRAGMA data_version").fetchone()[0])
 
-    def _compiled(self, stmt: ClauseElement) -> tuple[_Compiled, type[Row] | None]:
+    def _compiled(self, stmt: ClauseElement, params: Mapping[str, Any] | None) -> tuple[_Compiled, type[Row] | None]:
+        column_keys = tuple(params) if params is not None and getattr(stmt, "is_dml", False) else None
+        key = (id(stmt), column_keys)
         cache = self._cache
         with self._lock:  # reader threads and the event loop share the cache
-            hit = cache.get(id(stmt))
+            hit = cache.get(key)
             if hit is not None and hit[0] is stmt:
-                cache.move_to_end(id(stmt))
+                cache.move_to_end(key)
                 return hit[1], hit[2]
-        compiled = _Compiled(stmt, self.dialect)
+        compiled = _Compiled(stmt, self.dialect, column_keys)
         row_class = _row_class(compiled.result_keys) if compiled.result_keys else None
         with self._lock:
-            cache[id(stmt)] = (stmt, compiled, row_class)  # holding the statement keeps its id() from being reused
+            cache[key] = (stmt, compiled, row_class)  # holding the statement keeps its id() from being reused
             if len(cache) > self.CACHE_SIZE:
                 cache.popitem(last=False)
         return compiled, row_class
@@ -201,11 +209,11 @@ class FastConnection:
     def execute(
         self, stmt: ClauseElement, params: Mapping[str, Any] | Sequence[Mapping[str, Any]] | None = None
     ) -> FastResult:
-        compiled, row_class = self._compiled(stmt)
         cursor = self._cursor
         if isinstance(params, Sequence) and not isinstance(params, Mapping):
             if not params:
                 return FastResult([], 0)
+            compiled, row_class = self._compiled(stmt, params[0])
             if compiled.expanding:
                 raise ValueError("executemany with expanding parameters is not supported")
             bound = [compiled.bind(p)[1] for p in params]
@@ -214,6 +222,7 @@ class FastConnection:
             except self._dbapi_error as exc:
                 raise DBAPIError.instance(compiled.sql, bound, exc, self._dbapi_error, ismulti=True) from exc
             return FastResult([], cursor.rowcount)
+        compiled, row_class = self._compiled(stmt, params or {})
         sql, args = compiled.bind(params or {})
         try:
             cursor.execute(sql, args)

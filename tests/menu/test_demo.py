@@ -79,8 +79,8 @@ async def test_seed_demo_builds_a_believable_restaurant(client: Client, services
     assert sum(1 for item in items.values() if not item["mealtimes"]) >= len(items) - 3
     hours = (await client.get(f"/api/locations/{location['id']}")).json()["data"]["operatingHours"]
     assert len(hours) == 7
-    assert [h["dayOfWeek"] for h in hours if h["isClosed"]] == [1]
-    assert {(h["openTime"], h["closeTime"]) for h in hours if not h["isClosed"]} == {("11:00", "22:00")}
+    assert [h["dayOfWeek"] for h in hours if h["isClosed"]] == []
+    assert {(h["openTime"], h["closeTime"]) for h in hours} == {("00:00", "00:00")}  # open around the clock
     coupon = await client.post("/api/coupons/validate", json={"code": "welcome10", "subtotal": 30})
     assert coupon.status_code == 200, coupon.text
 

@@ -272,16 +272,12 @@ class Planner:
         )
 
     def money(self, value: Any) -> str:
+        """An amount of the event payload (major units, as the API shows it), written for people."""
         try:
-            amount = Decimal(str(value if value is not None else 0)).quantize(Decimal("0.01"), ROUND_HALF_UP)
+            cents = int((Decimal(str(value if value is not None else 0)) * 100).to_integral_value(ROUND_HALF_UP))
         except ArithmeticError:
             return str(value)
-        symbol = str(self.settings.get("general.currencySymbol") or "")
-        sign = "-" if amount < 0 else ""
-        digits = f"{abs(amount):,.2f}"
-        if self.settings.get("general.currencyPosition") == "after":
-            return f"{sign}{digits} {symbol}".rstrip()
-        return f"{sign}{symbol}{digits}"
+        return self.settings.money(cents)
 
 
 # ---------------------------------------------------------------- the worker

@@ -20,10 +20,15 @@ from pathlib import Path
 from typing import Any, Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from babel import Locale, UnknownLocaleError
+from babel.numbers import list_currencies
+
 from kitchenasty.core import paths
 from kitchenasty.core.errors import ValidationFailed
 
-ValueType = Literal["str", "int", "float", "bool", "money", "percent", "int_list", "email", "timezone", "url"]
+ValueType = Literal[
+    "str", "int", "float", "bool", "money", "percent", "int_list", "email", "timezone", "url", "currency", "locale"
+]
 Source = Literal["db", "toml", "env", "default", "file", "cli"]
 
 EMAIL_RE = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
@@ -278,15 +283,13 @@ SITE_SETTINGS: tuple[SettingSpec, ...] = (
     _site("general", "contactPhone", "str", "", "Contact phone shown to guests.", max_length=40),
     _site("general", "timezone", "timezone", "UTC", "IANA time zone of the restaurant (opening hours, schedules)."),
     _site("general", "distanceUnit", "str", "km", "Distance unit.", choices=("km", "mi")),
-    _site("general", "defaultCurrency", "str", "USD", "ISO currency code.", max_length=3),
-    _site("general", "currencySymbol", "str", "$", "Currency symbol.", max_length=5),
+    _site("general", "defaultCurrency", "currency", "USD", "ISO 4217 currency code of every price (USD, EUR, GBP...)."),
     _site(
         "general",
-        "currencyPosition",
-        "str",
-        "before",
-        "Symbol before or after the amount.",
-        choices=("before", "after"),
+        "locale",
+        "locale",
+        "en_US",
+        "Language and region amounts are written for (en_US: $1,000.50; de_DE: 1.000,50 €; fr_FR: 1 000,50 €).",
     ),
     _site(
         "general",
@@ -526,7 +529,7 @@ def _coerce(spec: SettingSpec, raw: Any, origin: str) -> Any:
         if len(out) > 10 or any(n < 0 or n > 100 for n in out):
             raise ValidationFailed(f"{label} takes at most 10 numbers between 0 and 100")
         value = out
-    else:  # str, email, timezone, url
+    else:  # str, email, timezone, url, currency, locale
         if not isinstance(raw, str):
             raise ValidationFailed(f"{label} must be text")
         value = raw.strip()
@@ -539,6 +542,15 @@ def _coerce(spec: SettingSpec, raw: Any, origin: str) -> Any:
                 raise ValidationFailed(f"{label} must be an IANA time zone such as Europe/Berlin") from None
         if t == "url" and value and not re.match(r"^https?://[^\s/]+", value):
             raise ValidationFailed(f"{label} must be an http(s) URL")
+        if t == "currency":
+            value = value.upper()
+            if value not in list_currencies():
+                raise ValidationFailed(f"{label} must be an ISO 4217 currency code such as USD or EUR")
+        if t == "locale":
+            try:
+                value = str(Locale.parse(value.replace("-", "_")))
+            except (ValueError, TypeError, UnknownLocaleError):
+                raise ValidationFailed(f"{label} must be a locale such as en_US or de_DE") from None
         if spec.max_length is not None and len(value) > spec.max_length:
             raise ValidationFailed(f"{label} must be at most {spec.max_length} characters")
     if spec.choices is not None and value not in spec.choices:

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
+
+from babel.numbers import format_currency
 
 from kitchenasty.core.errors import ValidationFailed
 
@@ -31,9 +34,20 @@ def from_cents(cents: int) -> float:
     return float(Decimal(cents).scaleb(-2))
 
 
-def format_money(cents: int, symbol: str = "$", *, symbol_after: bool = False) -> str:
-    text = f"{Decimal(cents).scaleb(-2):.2f}"
-    return f"{text} {symbol}" if symbol_after else f"{symbol}{text}"
+@dataclass(frozen=True, slots=True)
+class MoneyFormat:
+    """How amounts read for people: Babel's `format_currency` for the site's currency and locale (CLDR data, the
+    same the pages' `Intl.NumberFormat` uses), so an e-mail, a page and an export say `$1,000.00` alike."""
+
+    currency: str = "USD"
+    locale: str = "en_US"
+
+    def __call__(self, cents: int) -> str:
+        return format_currency(Decimal(cents).scaleb(-2), self.currency, locale=self.locale)
+
+
+def format_money(cents: int, currency: str = "USD", locale: str = "en_US") -> str:
+    return MoneyFormat(currency, locale)(cents)
 
 
 def percent_of(cents: int, basis_points: int) -> int:

@@ -13,7 +13,7 @@ from datetime import datetime
 from typing import Any, Final
 
 from kitchenasty.core.errors import ValidationFailed
-from kitchenasty.core.money import format_money, percent_of
+from kitchenasty.core.money import MoneyFormat, percent_of
 
 COUPON_TYPES: Final = ("PERCENTAGE", "FIXED", "FREE_DELIVERY")
 
@@ -54,15 +54,6 @@ class CouponTerms:
 class CouponEffect:
     discount_cents: int
     free_delivery: bool
-
-
-@dataclass(frozen=True, slots=True)
-class MoneyFormat:
-    symbol: str = "$"
-    symbol_after: bool = False
-
-    def __call__(self, cents: int) -> str:
-        return format_money(cents, self.symbol, symbol_after=self.symbol_after)
 
 
 def check(

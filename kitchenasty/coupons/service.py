@@ -24,11 +24,11 @@ from kitchenasty.core.db import Database
 from kitchenasty.core.errors import Conflict, NotFound, ValidationFailed
 from kitchenasty.core.fastsql import fast
 from kitchenasty.core.guards import Principal
-from kitchenasty.core.money import from_basis_points, from_cents, to_basis_points, to_cents
+from kitchenasty.core.money import MoneyFormat, from_basis_points, from_cents, to_basis_points, to_cents
 from kitchenasty.core.schema import iso, new_id, utcnow
 from kitchenasty.coupons import rules
 from kitchenasty.coupons.models import Coupon, CouponRedemption
-from kitchenasty.coupons.rules import CouponTerms, MoneyFormat
+from kitchenasty.coupons.rules import CouponTerms
 from kitchenasty.coupons.schemas import CouponIn, CouponOut, CouponUpdateIn, CouponValidateIn, CouponValidateOut
 from kitchenasty.settings.service import SettingsService
 
@@ -165,11 +165,7 @@ class CouponService:
 
     async def _zone_and_money(self) -> tuple[ZoneInfo, MoneyFormat]:
         resolved = await self.settings.resolved()
-        money = MoneyFormat(
-            resolved.get("general.currencySymbol"),
-            symbol_after=resolved.get("general.currencyPosition") == "after",
-        )
-        return ZoneInfo(resolved.get("general.timezone")), money
+        return ZoneInfo(resolved.get("general.timezone")), resolved.money
 
     # ---------------------------------------------------------------- staff CRUD
 

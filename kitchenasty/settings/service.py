@@ -16,6 +16,7 @@ from kitchenasty.core.config import SITE_GROUPS, SiteSettingsSources, Source, fi
 from kitchenasty.core.db import Database
 from kitchenasty.core.errors import NotFound, ValidationFailed
 from kitchenasty.core.events import DomainEvent, notify
+from kitchenasty.core.money import MoneyFormat
 from kitchenasty.settings.models import SiteSettings
 
 SETTINGS_ROW_ID = "default"
@@ -36,6 +37,11 @@ class ResolvedSettings:
 
     def get(self, key: str) -> Any:
         return self.values[key]
+
+    @property
+    def money(self) -> MoneyFormat:
+        """How amounts are written for people (the site's currency and locale)."""
+        return MoneyFormat(self.values["general.defaultCurrency"], self.values["general.locale"])
 
     def group(self, group: str) -> dict[str, Any]:
         return {field_name(s): self.values[s.name] for s in group_specs(group)}
@@ -178,8 +184,7 @@ PUBLIC_FIELDS = (
     "general.contactPhone",
     "general.timezone",
     "general.defaultCurrency",
-    "general.currencySymbol",
-    "general.currencyPosition",
+    "general.locale",
     "orders.enabled",
     "orders.enableFutureOrdering",
     "orders.maxScheduleDays",

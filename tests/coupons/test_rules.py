@@ -10,7 +10,8 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from kitchenasty.core.errors import ValidationFailed
-from kitchenasty.coupons.rules import CouponTerms, MoneyFormat, check, effect, evaluate
+from kitchenasty.core.money import MoneyFormat
+from kitchenasty.coupons.rules import CouponTerms, check, effect, evaluate
 
 NOW = datetime(2025, 11, 25, 12, 0, tzinfo=UTC)
 TEN_PERCENT = CouponTerms(code="WELCOME10", type="PERCENTAGE", value_units=1000, min_order_cents=2000)
@@ -59,10 +60,10 @@ def test_check_accepts_the_edges_of_the_window() -> None:
 
 
 def test_min_order_message_uses_the_currency_format() -> None:
-    euro = MoneyFormat("€", symbol_after=True)
+    euro = MoneyFormat("EUR", "de_DE")
     with pytest.raises(ValidationFailed) as refused:
         check(TEN_PERCENT, subtotal_cents=100, now=NOW, money=euro)
-    assert refused.value.message == "Minimum order amount is 20.00 €"
+    assert refused.value.message == "Minimum order amount is 20,00\xa0€"
 
 
 def test_percentage_discount_rounds_half_up_and_respects_max_discount() -> None:

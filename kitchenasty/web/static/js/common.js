@@ -75,11 +75,22 @@ export async function api(path, { method = "GET", body, headers = {} } = {}) {
 
 const general = (config.site && config.site.general) || {};
 
-/** Format an amount the API sent (major units). Formatting only: totals always come from the server. */
+let moneyFormat = null;
+
+/** Format an amount the API sent (major units), for the site's currency and locale: the same CLDR rules as the
+ * server's Babel formatting, so a page and an e-mail write an amount alike. Formatting only: totals always come
+ * from the server. */
 export function money(amount) {
-  const text = Number(amount || 0).toFixed(2);
-  const symbol = general.currencySymbol || "$";
-  return general.currencyPosition === "after" ? `${text} ${symbol}` : `${symbol}${text}`;
+  if (moneyFormat === null) {
+    const locale = String(general.locale || "en_US").replace("_", "-");
+    const currency = general.defaultCurrency || "USD";
+    try {
+      moneyFormat = new Intl.NumberFormat(locale, { style: "currency", currency });
+    } catch {
+      moneyFormat = new Intl.NumberFormat("en-US", { style: "currency", currency: "USD" });
+    }
+  }
+  return moneyFormat.format(Number(amount || 0));
 }
 
 function zone() {

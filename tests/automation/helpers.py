@@ -11,8 +11,8 @@ from sqlalchemy import select
 
 from kitchenasty.core.events import EventRecord, record
 from kitchenasty.core.outbox import OutboxMessage
+from kitchenasty.orders.events import OrderCreated, OrderStatusChanged
 from kitchenasty.orders.schemas import OrderOut
-from kitchenasty.orders.service import OrderCreated, OrderStatusChanged
 from kitchenasty.services import Services
 from tests.servers import eventually
 

@@ -230,9 +230,11 @@ async def test_location_is_open_now_is_computed_in_the_restaurant_time_zone(clie
         services, operating_hours=[OperatingHourIn(day_of_week=weekday(local), open_time="09:00", close_time="15:00")]
     )
     assert (await client.get(f"/api/locations/{location_id}")).json()["data"]["isOpenNow"] is True
-    # Six hours east it is late afternoon: the same hours are over for the day.
-    later = f"Etc/GMT{-(local.utcoffset().total_seconds() // 3600 + 6):+.0f}"  # type: ignore[union-attr]
-    await services.settings.update_group("general", {"timezone": later})
+    # Six hours east it is late afternoon, six hours west early morning: either way outside 09:00-15:00 (east unless
+    # that is past UTC+14, the last zone there is).
+    offset = int(local.utcoffset().total_seconds() // 3600)  # type: ignore[union-attr]
+    shifted = offset + 6 if offset + 6 <= 14 else offset - 6
+    await services.settings.update_group("general", {"timezone": f"Etc/GMT{-shifted:+d}"})
     assert (await client.get(f"/api/locations/{location_id}")).json()["data"]["isOpenNow"] is False
 
 

@@ -15,8 +15,8 @@ from kitchenasty.core.events import DomainEvent, EventRecord
 from kitchenasty.coupons.models import Coupon, CouponRedemption
 from kitchenasty.coupons.schemas import CouponIn
 from kitchenasty.menu.models import MenuItem, MenuOption, MenuOptionValue
+from kitchenasty.orders.events import OrderCreated
 from kitchenasty.orders.models import Order, OrderItem, OrderStatusChange
-from kitchenasty.orders.service import OrderCreated
 from kitchenasty.services import Services
 from tests.factories import bearer, make_customer, staff_headers
 from tests.orders.fixtures import (

@@ -7,7 +7,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from kitchenasty.core.errors import ValidationFailed
-from kitchenasty.orders.pricing import check_tip, compute_totals, delivery_fee, line_subtotal, unit_price
+from kitchenasty.orders.checks import check_tip, compute_totals, delivery_fee, line_subtotal, unit_price
 
 
 def test_unit_price_adds_option_modifiers() -> None:

@@ -6,8 +6,8 @@ import itertools
 
 import pytest
 
+from kitchenasty.orders.checks import ORDER_TYPES, TERMINAL, allowed_targets, can_transition, next_status
 from kitchenasty.orders.schemas import ORDER_STATUSES
-from kitchenasty.orders.states import ORDER_TYPES, TERMINAL, allowed_targets, can_transition, next_status
 
 FORWARD = {("PENDING", "CONFIRMED"), ("CONFIRMED", "PREPARING"), ("PREPARING", "READY")}
 BY_TYPE = {

@@ -14,8 +14,8 @@ from kitchenasty.core.events import DomainEvent, EventRecord
 from kitchenasty.coupons.models import Coupon, CouponRedemption
 from kitchenasty.coupons.schemas import CouponIn
 from kitchenasty.menu.models import MenuItem
+from kitchenasty.orders.events import OrderStatusChanged
 from kitchenasty.orders.models import OrderStatusChange
-from kitchenasty.orders.service import OrderStatusChanged
 from kitchenasty.services import Services
 from tests.factories import bearer, make_customer, staff_headers
 from tests.orders.fixtures import burger_line, guest_order, make_menu, stock_of

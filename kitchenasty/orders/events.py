@@ -1,0 +1,24 @@
+"""The orders domain's events: recorded in the transaction that placed or moved the order, published after commit
+(automation rules, the live rooms, the menu's cache of stock)."""
+
+from __future__ import annotations
+
+from kitchenasty.core.events import DomainEvent, event_type
+from kitchenasty.orders.schemas import OrderOut
+
+
+@event_type
+class OrderCreated(DomainEvent, frozen=True):
+    """An order was placed. `order` is the order as the API shows it (payload: {"order": {...}})."""
+
+    name = "order.created"
+    order: OrderOut
+
+
+@event_type
+class OrderStatusChanged(DomainEvent, frozen=True):
+    """An order's status changed (payload: {"order": {...}, "previousStatus": "PENDING"})."""
+
+    name = "order.statusChanged"
+    order: OrderOut
+    previous_status: str

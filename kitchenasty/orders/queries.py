@@ -1,0 +1,395 @@
+"""The orders domain's SQL: the only code that writes `orders`, `order_items`, `order_item_options`,
+`order_status_changes` and `order_counters`. It also reads what an order needs from other domains' tables
+(locations and their hours, tables, customers, menu items with their options and mealtimes); stock and coupon uses
+are written through their owners (`menu.queries`, `CouponService`).
+
+Statements are module-level SQLAlchemy Core, compiled once and run through `core.fastsql.fast` (the raw SQLite
+cursor on the hot paths; a plain Connection elsewhere, so the same code runs on PostgreSQL).
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable, Mapping, Sequence
+from datetime import date
+from typing import Any
+
+from sqlalchemy import ColumnElement, Table, bindparam, func, insert, select, update
+from sqlalchemy.dialects.postgresql import insert as postgresql_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+
+from kitchenasty.core.fastsql import fast
+from kitchenasty.customers.models import Customer
+from kitchenasty.locations.hours import DayHours
+from kitchenasty.locations.models import DiningTable, Location, OperatingHour
+from kitchenasty.menu.models import Category, Mealtime, MenuItem, MenuOption, MenuOptionValue, menu_item_mealtimes
+from kitchenasty.orders.checks import MenuItemRule, MenuOptionRule, MenuValueRule, OrderNotFound
+from kitchenasty.orders.models import Order, OrderCounter, OrderItem, OrderItemOption, OrderStatusChange
+from kitchenasty.orders.schemas import OrderOut
+from kitchenasty.orders.views import order_rows_out
+
+# Tables of declarative models (mypy sees `FromClause`; at run time each is the model's `Table`).
+orders_t: Table = Order.__table__  # type: ignore[assignment]
+items_t: Table = OrderItem.__table__  # type: ignore[assignment]
+item_options_t: Table = OrderItemOption.__table__  # type: ignore[assignment]
+changes_t: Table = OrderStatusChange.__table__  # type: ignore[assignment]
+counters_t: Table = OrderCounter.__table__  # type: ignore[assignment]
+locations_t: Table = Location.__table__  # type: ignore[assignment]
+hours_t: Table = OperatingHour.__table__  # type: ignore[assignment]
+tables_t: Table = DiningTable.__table__  # type: ignore[assignment]
+customers_t: Table = Customer.__table__  # type: ignore[assignment]
+menu_items_t: Table = MenuItem.__table__  # type: ignore[assignment]
+categories_t: Table = Category.__table__  # type: ignore[assignment]
+menu_options_t: Table = MenuOption.__table__  # type: ignore[assignment]
+menu_values_t: Table = MenuOptionValue.__table__  # type: ignore[assignment]
+mealtimes_t: Table = Mealtime.__table__  # type: ignore[assignment]
+
+IN_CHUNK = 5000
+"""Ids per `IN (...)` list (SQLite allows 32,766 parameters)."""
+NEWEST_FIRST = (orders_t.c.created_at.desc(), orders_t.c.id.desc())
+OLDEST_FIRST = (orders_t.c.created_at.asc(), orders_t.c.id.asc())
+
+# ---------------------------------------------------------------- reading orders
+
+_ORDER_ROWS = select(
+    orders_t,
+    locations_t.c.name.label("location_name"),
+    customers_t.c.name.label("c_name"),
+    customers_t.c.email.label("c_email"),
+    customers_t.c.phone.label("c_phone"),
+).select_from(
+    orders_t.join(locations_t, locations_t.c.id == orders_t.c.location_id).outerjoin(
+        customers_t, customers_t.c.id == orders_t.c.customer_id
+    )
+)
+_ITEMS_OF = (
+    select(
+        items_t.c.id,
+        items_t.c.order_id,
+        items_t.c.menu_item_id,
+        items_t.c.name,
+        items_t.c.quantity,
+        items_t.c.unit_price_cents,
+        items_t.c.subtotal_cents,
+        items_t.c.comment,
+    )
+    .where(items_t.c.order_id.in_(bindparam("ids", expanding=True)))
+    .order_by(items_t.c.order_id, items_t.c.position)
+)
+_OPTIONS_OF = (
+    select(
+        item_options_t.c.id,
+        item_options_t.c.order_item_id,
+        item_options_t.c.menu_option_value_id,
+        item_options_t.c.name,
+        item_options_t.c.value,
+        item_options_t.c.price_modifier_cents,
+    )
+    .select_from(item_options_t.join(items_t, items_t.c.id == item_options_t.c.order_item_id))
+    .where(items_t.c.order_id.in_(bindparam("ids", expanding=True)))
+    .order_by(item_options_t.c.order_item_id, item_options_t.c.position)
+)
+_ORDER_BY_ID = _ORDER_ROWS.where(orders_t.c.id == bindparam("order_id"))
+
+
+def _chunks(values: Sequence[str]) -> Iterable[Sequence[str]]:
+    for start in range(0, len(values), IN_CHUNK):
+        yield values[start : start + IN_CHUNK]
+
+
+def _with_items(session: Any, rows: Sequence[Any]) -> list[OrderOut]:
+    conn = fast(session)
+    ids = [row.id for row in rows]
+    items: list[Any] = []
+    options: list[Any] = []
+    for chunk in _chunks(ids):
+        options.extend(conn.execute(_OPTIONS_OF, {"ids": chunk}))
+        items.extend(conn.execute(_ITEMS_OF, {"ids": chunk}))
+    return order_rows_out(rows, items, options)
+
+
+def load_orders(
+    session: Any,
+    conditions: Sequence[ColumnElement[bool]],
+    *,
+    order_by: Sequence[Any] = NEWEST_FIRST,
+    limit: int | None = None,
+    offset: int | None = None,
+) -> list[OrderOut]:
+    """Orders matching `conditions` with their items and options: three queries, whatever the number of orders."""
+    stmt = _ORDER_ROWS.where(*conditions).order_by(*order_by)
+    if limit is not None:
+        stmt = stmt.limit(limit)
+    if offset:
+        stmt = stmt.offset(offset)
+    rows = fast(session).execute(stmt).all()
+    return _with_items(session, rows) if rows else []
+
+
+def load_order(session: Any, order_id: str) -> OrderOut:
+    found = _with_items(session, fast(session).execute(_ORDER_BY_ID, {"order_id": order_id}).all())
+    if not found:
+        raise OrderNotFound("Order not found")
+    return found[0]
+
+
+def count_orders(session: Any, conditions: Sequence[ColumnElement[bool]]) -> int:
+    return int(fast(session).execute(select(func.count()).select_from(orders_t).where(*conditions)).scalar_one())
+
+
+def list_conditions(
+    *,
+    statuses: Sequence[str],
+    order_type: str | None,
+    location_id: str | None,
+    created_from: Any,
+    created_before: Any,
+    number: str | None,
+    customer_id: str | None = None,
+) -> list[ColumnElement[bool]]:
+    conditions: list[ColumnElement[bool]] = []
+    if statuses:
+        conditions.append(orders_t.c.status.in_(statuses))
+    if order_type:
+        conditions.append(orders_t.c.order_type == order_type)
+    if location_id:
+        conditions.append(orders_t.c.location_id == location_id)
+    if created_from is not None:
+        conditions.append(orders_t.c.created_at >= created_from)
+    if created_before is not None:
+        conditions.append(orders_t.c.created_at < created_before)
+    if number:
+        conditions.append(orders_t.c.order_number.contains(number.upper(), autoescape=True))
+    if customer_id is not None:
+        conditions.append(orders_t.c.customer_id == customer_id)
+    return conditions
+
+
+def kitchen_conditions(statuses: Sequence[str]) -> list[ColumnElement[bool]]:
+    return [orders_t.c.status.in_(statuses)]
+
+
+def by_id(order_id: str) -> list[ColumnElement[bool]]:
+    return [orders_t.c.id == order_id]
+
+
+# ---------------------------------------------------------------- what placing an order reads
+
+_LOCATION_BY_ID = (
+    select(
+        locations_t.c.id,
+        locations_t.c.name,
+        locations_t.c.is_active,
+        locations_t.c.is_busy,
+        locations_t.c.busy_message,
+        locations_t.c.delivery_enabled,
+        locations_t.c.pickup_enabled,
+        locations_t.c.dine_in_enabled,
+        locations_t.c.min_order_delivery_cents,
+        locations_t.c.min_order_pickup_cents,
+        locations_t.c.delivery_lead_time,
+        locations_t.c.pickup_lead_time,
+        hours_t.c.day_of_week,
+        hours_t.c.open_time,
+        hours_t.c.close_time,
+        hours_t.c.is_closed,
+    )
+    .select_from(locations_t.outerjoin(hours_t, hours_t.c.location_id == locations_t.c.id))
+    .where(locations_t.c.id == bindparam("location_id"))
+)
+_ACTIVE_LOCATIONS = (
+    select(locations_t.c.id).where(locations_t.c.is_active.is_(True)).order_by(locations_t.c.id).limit(2)
+)
+_TABLE_BY_ID = select(tables_t.c.id, tables_t.c.name, tables_t.c.location_id, tables_t.c.is_active).where(
+    tables_t.c.id == bindparam("table_id")
+)
+_CUSTOMER_BY_ID = select(customers_t.c.id, customers_t.c.name, customers_t.c.email, customers_t.c.phone).where(
+    customers_t.c.id == bindparam("customer_id")
+)
+_MENU_BY_IDS = (
+    select(
+        menu_items_t.c.id,
+        menu_items_t.c.name,
+        menu_items_t.c.price_cents,
+        menu_items_t.c.is_active,
+        menu_items_t.c.track_stock,
+        menu_items_t.c.stock_qty,
+        menu_items_t.c.order_type,
+        menu_items_t.c.location_id,
+        categories_t.c.is_active.label("category_active"),
+        menu_options_t.c.id.label("option_id"),
+        menu_options_t.c.name.label("option_name"),
+        menu_options_t.c.is_required,
+        menu_options_t.c.min_select,
+        menu_options_t.c.max_select,
+        menu_options_t.c.is_active.label("option_active"),
+        menu_options_t.c.sort_order.label("option_sort"),
+        menu_values_t.c.id.label("value_id"),
+        menu_values_t.c.name.label("value_name"),
+        menu_values_t.c.price_modifier_cents,
+        menu_values_t.c.is_active.label("value_active"),
+    )
+    .select_from(
+        menu_items_t.join(categories_t, categories_t.c.id == menu_items_t.c.category_id)
+        .outerjoin(menu_options_t, menu_options_t.c.menu_item_id == menu_items_t.c.id)
+        .outerjoin(menu_values_t, menu_values_t.c.menu_option_id == menu_options_t.c.id)
+    )
+    .where(menu_items_t.c.id.in_(bindparam("ids", expanding=True)))
+)
+_MEALTIMES_BY_IDS = (
+    select(
+        menu_item_mealtimes.c.menu_item_id,
+        mealtimes_t.c.name,
+        mealtimes_t.c.start_time,
+        mealtimes_t.c.end_time,
+        mealtimes_t.c.days,
+    )
+    .select_from(menu_item_mealtimes.join(mealtimes_t, mealtimes_t.c.id == menu_item_mealtimes.c.mealtime_id))
+    .where(menu_item_mealtimes.c.menu_item_id.in_(bindparam("ids", expanding=True)), mealtimes_t.c.is_active.is_(True))
+)
+_BY_IDEMPOTENCY_KEY = select(orders_t.c.id, orders_t.c.request_fingerprint).where(
+    orders_t.c.idempotency_key == bindparam("key")
+)
+
+
+def active_location_ids(session: Any) -> list[str]:
+    """At most two active locations (enough to know whether a guest must choose)."""
+    return list(fast(session).execute(_ACTIVE_LOCATIONS).scalars().all())
+
+
+def location_with_hours(session: Any, location_id: str) -> tuple[Any, list[DayHours]] | None:
+    rows = fast(session).execute(_LOCATION_BY_ID, {"location_id": location_id}).all()
+    if not rows:
+        return None
+    hours = [
+        DayHours(day_of_week=r.day_of_week, open_time=r.open_time, close_time=r.close_time, is_closed=r.is_closed)
+        for r in rows
+        if r.day_of_week is not None
+    ]
+    return rows[0], hours
+
+
+def table_row(session: Any, table_id: str | None) -> Any:
+    return fast(session).execute(_TABLE_BY_ID, {"table_id": table_id}).first()
+
+
+def customer_row(session: Any, customer_id: str) -> Any:
+    return fast(session).execute(_CUSTOMER_BY_ID, {"customer_id": customer_id}).first()
+
+
+def menu_rules(session: Any, item_ids: Sequence[str]) -> tuple[dict[str, MenuItemRule], dict[str, list[Any]]]:
+    """The ordered items as the order rules see them, and each item's active mealtime windows."""
+    menu: dict[str, MenuItemRule] = {}
+    conn = fast(session)
+    for r in conn.execute(_MENU_BY_IDS, {"ids": list(item_ids)}):
+        item = menu.get(r.id)
+        if item is None:
+            item = menu[r.id] = MenuItemRule(
+                id=r.id,
+                name=r.name,
+                price=r.price_cents,
+                active=bool(r.is_active and r.category_active),
+                track_stock=r.track_stock,
+                stock_qty=r.stock_qty,
+                order_type=r.order_type,
+                location_id=r.location_id,
+            )
+        if r.option_id is None:
+            continue
+        option = item.options.get(r.option_id)
+        if option is None:
+            option = item.options[r.option_id] = MenuOptionRule(
+                id=r.option_id,
+                name=r.option_name,
+                required=r.is_required,
+                min_select=r.min_select,
+                max_select=r.max_select,
+                active=r.option_active,
+                sort=r.option_sort,
+            )
+        if r.value_id is not None:
+            item.values[r.value_id] = MenuValueRule(
+                option=option, name=r.value_name, modifier=r.price_modifier_cents, active=r.value_active
+            )
+    windows: dict[str, list[Any]] = defaultdict(list)
+    if menu:
+        for w in conn.execute(_MEALTIMES_BY_IDS, {"ids": list(menu)}):
+            windows[w.menu_item_id].append(w)
+    return menu, windows
+
+
+def order_id_for_key(session: Any, key: str) -> Any:
+    """(id, request_fingerprint) of the order placed with this Idempotency-Key, or None."""
+    return fast(session).execute(_BY_IDEMPOTENCY_KEY, {"key": key}).first()
+
+
+# ---------------------------------------------------------------- writing orders
+
+
+def _bump_counter(dialect_insert: Any) -> Any:
+    """`INSERT ... ON CONFLICT (day) DO UPDATE SET last_value = last_value + 1 RETURNING last_value`: one
+    atomic statement, so two writers (PostgreSQL) can never draw the same number."""
+    stmt = dialect_insert(counters_t).values(day=bindparam("b_day"), last_value=1)
+    return stmt.on_conflict_do_update(
+        index_elements=[counters_t.c.day], set_={"last_value": counters_t.c.last_value + 1}
+    ).returning(counters_t.c.last_value)
+
+
+_BUMP_COUNTER = {"sqlite": _bump_counter(sqlite_insert), "postgresql": _bump_counter(postgresql_insert)}
+_INSERT_ORDER = insert(orders_t)
+_INSERT_ITEMS = insert(items_t)
+_INSERT_OPTIONS = insert(item_options_t)
+_INSERT_CHANGE = insert(changes_t)
+_CURRENT_STATUS = select(orders_t.c.status, orders_t.c.order_type, orders_t.c.customer_id).where(
+    orders_t.c.id == bindparam("order_id")
+)
+_MOVE_STATUS = (
+    update(orders_t)
+    .where(orders_t.c.id == bindparam("order_id"), orders_t.c.status == bindparam("from_status"))
+    .values(
+        status=bindparam("to_status", type_=orders_t.c.status.type),
+        updated_at=bindparam("now", type_=orders_t.c.updated_at.type),
+    )
+)
+_STOCK_TAKEN_BY = (
+    select(items_t.c.menu_item_id, func.sum(items_t.c.stock_taken).label("qty"))
+    .where(items_t.c.order_id == bindparam("order_id"), items_t.c.stock_taken > 0)
+    .group_by(items_t.c.menu_item_id)
+)
+
+
+def next_number(session: Any, day: date) -> int:
+    """That restaurant-local day's next order sequence (atomic)."""
+    conn = fast(session)
+    return int(conn.execute(_BUMP_COUNTER[conn.dialect.name], {"b_day": day}).scalar_one())
+
+
+def insert_order(
+    session: Any, order: Mapping[str, Any], items: Sequence[Mapping[str, Any]], options: Sequence[Mapping[str, Any]]
+) -> None:
+    """The order row, its items and their options (rows as the tables name their columns)."""
+    conn = fast(session)
+    conn.execute(_INSERT_ORDER, order)
+    conn.execute(_INSERT_ITEMS, items)
+    if options:
+        conn.execute(_INSERT_OPTIONS, options)
+
+
+def insert_status_change(session: Any, change: Mapping[str, Any]) -> None:
+    fast(session).execute(_INSERT_CHANGE, change)
+
+
+def current_status(session: Any, order_id: str) -> Any:
+    """(status, order_type, customer_id) of an order, or None."""
+    return fast(session).execute(_CURRENT_STATUS, {"order_id": order_id}).first()
+
+
+def move_status(session: Any, order_id: str, from_status: str, to_status: str, now: Any) -> bool:
+    """Compare-and-set: False when the order is no longer in `from_status`."""
+    params = {"order_id": order_id, "from_status": from_status, "to_status": to_status, "now": now}
+    return fast(session).execute(_MOVE_STATUS, params).rowcount == 1
+
+
+def stock_taken_by(session: Any, order_id: str) -> list[tuple[str, int]]:
+    """(menu item, quantity) of the stock an order took."""
+    return [(r.menu_item_id, int(r.qty)) for r in fast(session).execute(_STOCK_TAKEN_BY, {"order_id": order_id})]

@@ -1,0 +1,149 @@
+"""One function per response shape of the orders domain. An `OrderOut` is built in one place, `order_out`, from
+a row with the `orders` columns (a database row, or the values just inserted), so a new column is shown once."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from typing import Any
+
+from kitchenasty.core.money import from_basis_points, from_cents
+from kitchenasty.core.schema import iso
+from kitchenasty.orders.checks import ChosenOption, Line, Totals, next_status
+from kitchenasty.orders.schemas import (
+    AddressOut,
+    LocationRef,
+    OrderItemOptionOut,
+    OrderItemOut,
+    OrderOut,
+    PartyRef,
+    QuoteLineOut,
+    QuoteOut,
+)
+
+
+def address_out(stored: dict[str, Any] | None) -> AddressOut | None:
+    if not stored:
+        return None
+    return AddressOut(
+        line1=stored.get("line1", ""),
+        line2=stored.get("line2"),
+        city=stored.get("city", ""),
+        postal_code=stored.get("postalCode"),
+        state=stored.get("state"),
+        notes=stored.get("notes"),
+    )
+
+
+def option_out(o: Any) -> OrderItemOptionOut:
+    """From an `order_item_options` row (or the values inserted)."""
+    return OrderItemOptionOut(
+        id=o.id,
+        menu_option_value_id=o.menu_option_value_id,
+        name=o.name,
+        value=o.value,
+        price_modifier=from_cents(o.price_modifier_cents),
+    )
+
+
+def item_out(i: Any, options: list[OrderItemOptionOut]) -> OrderItemOut:
+    """From an `order_items` row (or the values inserted)."""
+    return OrderItemOut(
+        id=i.id,
+        menu_item_id=i.menu_item_id,
+        name=i.name,
+        quantity=i.quantity,
+        unit_price=from_cents(i.unit_price_cents),
+        subtotal=from_cents(i.subtotal_cents),
+        comment=i.comment,
+        options=options,
+    )
+
+
+def order_out(row: Any, items: list[OrderItemOut]) -> OrderOut:
+    """From an `orders` row with `location_name` and the customer's `c_name`, `c_email`, `c_phone`."""
+    customer = (
+        PartyRef(id=row.customer_id, name=row.c_name, email=row.c_email, phone=row.c_phone)
+        if row.customer_id and row.c_name is not None
+        else None
+    )
+    return OrderOut(
+        id=row.id,
+        order_number=row.order_number,
+        tracking_token=row.tracking_token,
+        status=row.status,
+        next_status=next_status(row.order_type, row.status),  # type: ignore[arg-type]  # a status by construction
+        order_type=row.order_type,
+        location_id=row.location_id,
+        location=LocationRef(id=row.location_id, name=row.location_name),
+        customer_id=row.customer_id,
+        customer=customer,
+        customer_name=(customer.name if customer else None) or row.guest_name or "",
+        guest_name=row.guest_name,
+        guest_email=row.guest_email,
+        guest_phone=row.guest_phone,
+        delivery_address=address_out(row.delivery_address),
+        table_id=row.table_id,
+        table_name=row.table_name,
+        scheduled_at=iso(row.scheduled_at),
+        comment=row.comment,
+        coupon_code=row.coupon_code,
+        payment_method=row.payment_method,
+        subtotal=from_cents(row.subtotal_cents),
+        discount=from_cents(row.discount_cents),
+        delivery_fee=from_cents(row.delivery_fee_cents),
+        tax=from_cents(row.tax_cents),
+        tax_rate=from_basis_points(row.tax_rate_bp),
+        tip=from_cents(row.tip_cents),
+        total=from_cents(row.total_cents),
+        items=items,
+        created_at=iso(row.created_at) or "",
+        updated_at=iso(row.updated_at) or "",
+    )
+
+
+def order_rows_out(rows: Sequence[Any], items: Iterable[Any], options: Iterable[Any]) -> list[OrderOut]:
+    """Orders from their rows, their items' rows and those items' options' rows (each in display order)."""
+    options_by_item: dict[str, list[OrderItemOptionOut]] = defaultdict(list)
+    for o in options:
+        options_by_item[o.order_item_id].append(option_out(o))
+    items_by_order: dict[str, list[OrderItemOut]] = defaultdict(list)
+    for i in items:
+        items_by_order[i.order_id].append(item_out(i, options_by_item.get(i.id, [])))
+    return [order_out(row, items_by_order.get(row.id, [])) for row in rows]
+
+
+def _chosen_out(opt: ChosenOption) -> OrderItemOptionOut:
+    return OrderItemOptionOut(
+        id=opt.value_id,
+        menu_option_value_id=opt.value_id,
+        name=opt.option_name,
+        value=opt.value_name,
+        price_modifier=from_cents(opt.modifier),
+    )
+
+
+def quote_out(lines: Sequence[Line], totals: Totals, *, tax_rate_bp: int, coupon: Any) -> QuoteOut:
+    """`POST /api/orders/quote`: what the order would cost; nothing was written."""
+    return QuoteOut(
+        items=[
+            QuoteLineOut(
+                menu_item_id=ln.menu_item_id,
+                name=ln.name,
+                quantity=ln.quantity,
+                unit_price=from_cents(ln.unit_price),
+                subtotal=from_cents(ln.subtotal),
+                options=[_chosen_out(opt) for opt in ln.options],
+            )
+            for ln in lines
+        ],
+        subtotal=from_cents(totals.subtotal),
+        discount=from_cents(totals.discount),
+        delivery_fee=from_cents(totals.delivery_fee),
+        tax=from_cents(totals.tax),
+        tax_rate=from_basis_points(tax_rate_bp),
+        tip=from_cents(totals.tip),
+        total=from_cents(totals.total),
+        coupon_code=coupon.code if coupon else None,
+        free_delivery=bool(coupon and coupon.free_delivery),
+    )

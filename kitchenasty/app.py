@@ -16,12 +16,13 @@ from kitchenasty import __version__
 from kitchenasty.auth.routes import AuthController
 from kitchenasty.core.backup import BackupScheduler
 from kitchenasty.core.config import BootSettings
-from kitchenasty.core.guards import Principal, provide_principal
+from kitchenasty.core.guards import provide_principal
 from kitchenasty.core.health import health
 from kitchenasty.core.http import EXCEPTION_HANDLERS, KitchenRequest, RequestScreen
 from kitchenasty.core.openapi_docs import DOCS_ROUTES
 from kitchenasty.core.ratelimit import SlidingWindowLimiter
 from kitchenasty.core.realtime import realtime_plugins
+from kitchenasty.core.security import Principal
 from kitchenasty.services import Services, ServicesDep, build_services
 from kitchenasty.settings.routes import SettingsController
 from kitchenasty.staff.routes import StaffController

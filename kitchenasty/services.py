@@ -13,11 +13,14 @@ from kitchenasty.automation.service import AutomationService
 from kitchenasty.core.config import BootSettings, SiteSettingsSources
 from kitchenasty.core.db import Database
 from kitchenasty.core.events import EventBus
+from kitchenasty.core.links import Dependents
 from kitchenasty.core.security import TokenCodec
 from kitchenasty.coupons.service import CouponService
 from kitchenasty.customers.service import CustomerService
 from kitchenasty.locations.service import LocationService
+from kitchenasty.menu import queries as menu_queries
 from kitchenasty.menu.service import MenuService
+from kitchenasty.orders import queries as order_queries
 from kitchenasty.orders.service import OrderService
 from kitchenasty.settings.service import SettingsService
 from kitchenasty.staff.service import StaffChanged, StaffDirectory, StaffService
@@ -55,6 +58,7 @@ def build_services(boot: BootSettings, db: Database | None = None) -> Services:
     bus.subscribe(StaffChanged, directory.forget)
     bus.subscribe("settings.changed", lambda _event: settings.invalidate())
     coupons = CouponService(db, settings)
+    dependents = _dependents()
     return Services(
         boot=boot,
         db=db,
@@ -65,12 +69,24 @@ def build_services(boot: BootSettings, db: Database | None = None) -> Services:
         staff=StaffService(db, settings, base_url=boot.base_url),
         staff_directory=directory,
         customers=CustomerService(db),
-        locations=LocationService(db, settings),
-        menu=MenuService(db, settings),
+        locations=LocationService(db, settings, dependents),
+        menu=MenuService(db, settings, dependents),
         coupons=coupons,
         orders=OrderService(db, settings, coupons),
         automation=AutomationService(db, settings, boot),
     )
+
+
+def _dependents() -> Dependents:
+    """What the domains built on locations and the menu hold of their rows (see `core.links`)."""
+    links = Dependents()
+    links.uses("location", order_queries.any_order_at_location)
+    links.uses("table", order_queries.any_order_at_table)
+    links.uses("menu_item", order_queries.any_order_of_item)
+    links.counts("location", "orders", order_queries.orders_per_location)
+    links.counts("location", "menuItems", menu_queries.items_per_location)
+    links.before_delete("location", menu_queries.retire_location_rows)
+    return links
 
 
 ServicesDep: TypeAlias = NamedDependency[Services]

@@ -12,9 +12,9 @@ from kitchenasty.auth.schemas import MeOut, StaffMe
 from kitchenasty.core import outbox
 from kitchenasty.core.db import Database
 from kitchenasty.core.errors import NotFound, Unauthorized, ValidationFailed
-from kitchenasty.core.guards import Principal
 from kitchenasty.core.schema import utcnow
 from kitchenasty.core.security import (
+    Principal,
     PrincipalType,
     TokenClaims,
     TokenCodec,

@@ -9,8 +9,9 @@ from litestar.params import FromPath, JSONBody, QueryParameter
 from litestar.status_codes import HTTP_200_OK, HTTP_201_CREATED
 
 from kitchenasty.automation.schemas import DeliveryOut, MailTestIn, MailTestOut, RuleIn, RuleOut, RuleUpdateIn
-from kitchenasty.core.api import LimitQuery, Message, Ok, Page, PageParams, PageQuery, ok, page
+from kitchenasty.core.api import Message, Ok, Page, PageParams, ok, page
 from kitchenasty.core.guards import CurrentPrincipal, admin_only, manager_or_admin
+from kitchenasty.core.http import LimitQuery, PageQuery
 from kitchenasty.services import ServicesDep
 
 DeliveryStatus = Literal["PENDING", "SENDING", "SENT", "FAILED"]

@@ -34,10 +34,10 @@ from kitchenasty.core.db import Database
 from kitchenasty.core.errors import Conflict, DomainError, NotFound, ValidationFailed
 from kitchenasty.core.events import EVENT_TYPES, DomainEvent, notify
 from kitchenasty.core.fastsql import FastConnection, HotUnit, fast
-from kitchenasty.core.guards import Principal
 from kitchenasty.core.mail import MailTransport
 from kitchenasty.core.outbox import FAILED, PENDING, SENDING, SENT, OutboxEnqueued, OutboxMessage
 from kitchenasty.core.schema import iso, new_id, utcnow
+from kitchenasty.core.security import Principal
 from kitchenasty.settings.service import SettingsService
 
 MAIL_TEST_WAIT_SECONDS = 12.0

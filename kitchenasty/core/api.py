@@ -1,19 +1,17 @@
-"""The response envelope: `{success, data}`, lists add `pagination`, errors `{success:false, error, code}`."""
+"""The response envelope: `{success, data}`, lists add `pagination`, errors `{success:false, error, code}`; and
+the paging and partial-update helpers services use. Plain msgspec: services import this, so it must not reach
+Litestar (route parameter types live in `core.http`)."""
 
 from __future__ import annotations
 
 import math
-from typing import Annotated, Any, Generic, TypeAlias, TypeVar
+from typing import Any, Generic, TypeVar
 
 import msgspec
-from litestar.params import QueryParameter
 
 T = TypeVar("T")
 
 MAX_PAGE_SIZE = 100
-
-PageQuery: TypeAlias = Annotated[int, QueryParameter(name="page", ge=1, le=1_000_000)]
-LimitQuery: TypeAlias = Annotated[int, QueryParameter(name="limit", ge=1, le=MAX_PAGE_SIZE)]
 
 
 class Ok(msgspec.Struct, Generic[T], kw_only=True):

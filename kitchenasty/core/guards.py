@@ -10,31 +10,15 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable
 from typing import Any, Protocol, TypeAlias
 
-import msgspec
 from litestar.connection import ASGIConnection
 from litestar.di import NamedDependency
 from litestar.handlers.base import BaseRouteHandler
 
 from kitchenasty.core.errors import Forbidden, RateLimited, Unauthorized
 from kitchenasty.core.ratelimit import SlidingWindowLimiter
-from kitchenasty.core.security import AUTH_COOKIE, PrincipalType, Role, TokenClaims, TokenCodec
+from kitchenasty.core.security import AUTH_COOKIE, Principal, Role, TokenClaims, TokenCodec
 
 _STATE_KEY = "kitchenasty_principal"
-
-
-class Principal(msgspec.Struct, frozen=True):
-    id: str
-    email: str
-    type: PrincipalType
-    role: Role | None = None
-
-    @property
-    def is_staff(self) -> bool:
-        return self.type == "staff"
-
-    @property
-    def is_customer(self) -> bool:
-        return self.type == "customer"
 
 
 CurrentPrincipal: TypeAlias = NamedDependency[Principal]

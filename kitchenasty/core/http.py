@@ -3,21 +3,25 @@
 from __future__ import annotations
 
 import re
-from typing import Any
+from typing import Annotated, Any, TypeAlias
 
 import msgspec
 from litestar import Request, Response
 from litestar.exceptions import HTTPException, ValidationException
+from litestar.params import QueryParameter
 from litestar.status_codes import HTTP_500_INTERNAL_SERVER_ERROR
 from litestar.types import ASGIApp, Empty, Receive, Scope, Send
 
-from kitchenasty.core.api import ErrorBody
+from kitchenasty.core.api import MAX_PAGE_SIZE, ErrorBody
 from kitchenasty.core.errors import DomainError, RateLimited, ValidationFailed
 from kitchenasty.core.logging import get_logger
 from kitchenasty.core.origin import UNSAFE_METHODS, cookie_request_refusal
 from kitchenasty.core.validate import PATTERN_MESSAGES
 
 log = get_logger("kitchenasty.http")
+
+PageQuery: TypeAlias = Annotated[int, QueryParameter(name="page", ge=1, le=1_000_000)]
+LimitQuery: TypeAlias = Annotated[int, QueryParameter(name="limit", ge=1, le=MAX_PAGE_SIZE)]
 
 _CODES = {
     400: "BAD_REQUEST",

@@ -10,6 +10,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Literal
 
 import jwt
+import msgspec
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 
@@ -54,6 +55,23 @@ def hash_token(token: str) -> str:
 
 def constant_time_equals(a: str, b: str) -> bool:
     return hmac.compare_digest(a.encode("utf-8"), b.encode("utf-8"))
+
+
+class Principal(msgspec.Struct, frozen=True):
+    """Who is calling: a staff member (with their current role) or a customer."""
+
+    id: str
+    email: str
+    type: PrincipalType
+    role: Role | None = None
+
+    @property
+    def is_staff(self) -> bool:
+        return self.type == "staff"
+
+    @property
+    def is_customer(self) -> bool:
+        return self.type == "customer"
 
 
 @dataclass(frozen=True)

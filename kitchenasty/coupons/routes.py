@@ -8,8 +8,9 @@ from litestar import Controller, delete, get, patch, post
 from litestar.params import FromPath, JSONBody
 from litestar.status_codes import HTTP_200_OK, HTTP_201_CREATED
 
-from kitchenasty.core.api import LimitQuery, Message, Ok, Page, PageParams, PageQuery, ok, page
+from kitchenasty.core.api import Message, Ok, Page, PageParams, ok, page
 from kitchenasty.core.guards import MaybePrincipal, manager_or_admin, staff_only
+from kitchenasty.core.http import LimitQuery, PageQuery
 from kitchenasty.coupons.schemas import CouponIn, CouponOut, CouponUpdateIn, CouponValidateIn, CouponValidateOut
 from kitchenasty.services import ServicesDep
 

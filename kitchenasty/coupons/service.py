@@ -23,9 +23,9 @@ from kitchenasty.core.api import PageParams, provided
 from kitchenasty.core.db import Database
 from kitchenasty.core.errors import Conflict, NotFound, ValidationFailed
 from kitchenasty.core.fastsql import fast
-from kitchenasty.core.guards import Principal
 from kitchenasty.core.money import MoneyFormat, from_basis_points, from_cents, to_basis_points, to_cents
 from kitchenasty.core.schema import iso, new_id, utcnow
+from kitchenasty.core.security import Principal
 from kitchenasty.coupons import rules
 from kitchenasty.coupons.models import Coupon, CouponRedemption
 from kitchenasty.coupons.rules import CouponTerms

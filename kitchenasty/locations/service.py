@@ -8,7 +8,7 @@ from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import delete, func, select, update
+from sqlalchemy import delete, func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -16,6 +16,7 @@ from kitchenasty.core.api import PageParams, provided
 from kitchenasty.core.db import Database
 from kitchenasty.core.errors import Conflict, NotFound, ValidationFailed
 from kitchenasty.core.events import DomainEvent, notify
+from kitchenasty.core.links import Dependents
 from kitchenasty.core.money import from_cents, to_cents
 from kitchenasty.core.schema import iso
 from kitchenasty.locations.hours import DayHours, is_open_at, local_now, valid_hhmm
@@ -32,8 +33,6 @@ from kitchenasty.locations.schemas import (
     TableOut,
     TableUpdateIn,
 )
-from kitchenasty.menu.models import Category, Mealtime, MenuItem
-from kitchenasty.orders.models import Order
 from kitchenasty.settings.service import ResolvedSettings, SettingsService
 
 SLUG_RE = re.compile(r"^[a-z0-9-]+$")
@@ -151,9 +150,11 @@ def _location_fields(loc: Location, hours: Sequence[OperatingHour], counts: Loca
 
 
 class LocationService:
-    def __init__(self, db: Database, settings: SettingsService) -> None:
+    def __init__(self, db: Database, settings: SettingsService, dependents: Dependents | None = None) -> None:
         self.db = db
         self.settings = settings
+        self.dependents = dependents or Dependents()
+        """What other domains hold of this one's rows (registered when the services are wired)."""
 
     async def local_now(self) -> datetime:
         """Now, in the restaurant's time zone (`general.timezone`)."""
@@ -173,24 +174,8 @@ class LocationService:
                 )
             ).all()
         )
-        orders = dict(
-            (
-                await session.execute(
-                    select(Order.location_id, func.count())
-                    .where(Order.location_id.in_(ids))
-                    .group_by(Order.location_id)
-                )
-            ).all()
-        )
-        items = dict(
-            (
-                await session.execute(
-                    select(MenuItem.location_id, func.count())
-                    .where(MenuItem.location_id.in_(ids))
-                    .group_by(MenuItem.location_id)
-                )
-            ).all()
-        )
+        orders = await self.dependents.count(session, "location", "orders", ids)
+        items = await self.dependents.count(session, "location", "menuItems", ids)
         return {
             i: LocationCounts(tables=tables.get(i, 0), orders=orders.get(i, 0), menu_items=items.get(i, 0)) for i in ids
         }
@@ -344,12 +329,9 @@ class LocationService:
                 location = await session.get(Location, location_id)
                 if location is None:
                     raise NotFound("Location not found", code="LOCATION_NOT_FOUND")
-                if await session.scalar(select(Order.id).where(Order.location_id == location_id).limit(1)):
+                if await self.dependents.in_use(session, "location", location_id):
                     raise refused
-                # Menu rows bound to this location would otherwise fall back to "every location" (SET NULL):
-                # retire them first so nothing meant for this location leaks onto another one's menu.
-                for model in (MenuItem, Category, Mealtime):
-                    await session.execute(update(model).where(model.location_id == location_id).values(is_active=False))
+                await self.dependents.deleting(session, "location", location_id)
                 await session.execute(delete(Location).where(Location.id == location_id))
                 notify(session, LocationChanged(location_id=location_id))
         except IntegrityError:
@@ -431,6 +413,6 @@ class LocationService:
             table = await session.get(DiningTable, table_id)
             if table is None or table.location_id != location_id:
                 raise NotFound("Table not found", code="TABLE_NOT_FOUND")
-            if await session.scalar(select(Order.id).where(Order.table_id == table_id).limit(1)):
+            if await self.dependents.in_use(session, "table", table_id):
                 raise Conflict("Cannot delete table with existing orders. Deactivate it instead.", code="TABLE_IN_USE")
             await session.execute(delete(DiningTable).where(DiningTable.id == table_id))

@@ -6,10 +6,10 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from sqlalchemy import Table, bindparam, select, update
+from sqlalchemy import Table, bindparam, func, select, update
 
 from kitchenasty.core.fastsql import fast
-from kitchenasty.menu.models import MenuItem
+from kitchenasty.menu.models import Category, Mealtime, MenuItem
 
 menu_items_t: Table = MenuItem.__table__  # type: ignore[assignment]  # Table of a declarative model
 
@@ -41,3 +41,22 @@ def take_stock(session: Any, item_id: str, quantity: int) -> bool:
 def give_stock(session: Any, item_id: str, quantity: int) -> None:
     """Give back stock an order took (it was cancelled)."""
     fast(session).execute(_GIVE_STOCK, {"item_id": item_id, "qty": quantity})
+
+
+# ---------------------------------------------------------------- what other domains ask (core.links)
+
+
+async def items_per_location(session: Any, location_ids: Sequence[str]) -> dict[str, int]:
+    stmt = (
+        select(menu_items_t.c.location_id, func.count())
+        .where(menu_items_t.c.location_id.in_(location_ids))
+        .group_by(menu_items_t.c.location_id)
+    )
+    return {row[0]: int(row[1]) for row in (await session.execute(stmt)).all()}
+
+
+async def retire_location_rows(session: Any, location_id: str) -> None:
+    """Before a location is deleted: menu rows bound to it would otherwise fall back to "every location" (its
+    foreign keys SET NULL), so they are deactivated first and nothing meant for it leaks onto another menu."""
+    for model in (MenuItem, Category, Mealtime):
+        await session.execute(update(model).where(model.location_id == location_id).values(is_active=False))

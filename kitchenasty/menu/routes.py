@@ -10,8 +10,9 @@ from litestar.openapi.datastructures import ResponseSpec
 from litestar.params import FromPath, JSONBody, QueryParameter
 from litestar.status_codes import HTTP_200_OK, HTTP_201_CREATED
 
-from kitchenasty.core.api import LimitQuery, Message, Ok, Page, PageParams, PageQuery, ok, page
+from kitchenasty.core.api import Message, Ok, Page, PageParams, ok, page
 from kitchenasty.core.guards import admin_only, manager_or_admin
+from kitchenasty.core.http import LimitQuery, PageQuery
 from kitchenasty.menu.schemas import (
     AllergenIn,
     AllergenOut,

@@ -27,6 +27,7 @@ from kitchenasty.core.api import PageParams, ok, provided
 from kitchenasty.core.db import Database
 from kitchenasty.core.errors import Conflict, NotFound, ValidationFailed
 from kitchenasty.core.events import DomainEvent, notify
+from kitchenasty.core.links import Dependents
 from kitchenasty.core.money import from_cents, to_cents
 from kitchenasty.core.schema import iso
 from kitchenasty.locations.hours import DayHours, is_open_at, local_now, valid_hhmm
@@ -81,7 +82,6 @@ from kitchenasty.menu.schemas import (
     StoreLocation,
     StoreMenu,
 )
-from kitchenasty.orders.models import OrderItem
 from kitchenasty.settings.service import SettingsService
 
 SLUG_RE = re.compile(r"^[a-z0-9-]+$")
@@ -525,9 +525,11 @@ def assemble(
 
 
 class MenuService:
-    def __init__(self, db: Database, settings: SettingsService) -> None:
+    def __init__(self, db: Database, settings: SettingsService, dependents: Dependents | None = None) -> None:
         self.db = db
         self.settings = settings
+        self.dependents = dependents or Dependents()
+        """What other domains hold of this one's rows (registered when the services are wired)."""
         self._menus: dict[str | None, BuiltMenu] = {}
         self._loading: dict[tuple[int, str | None], asyncio.Future[BuiltMenu]] = {}
         self._generation = 0
@@ -990,7 +992,7 @@ class MenuService:
             async with self.db.transaction() as session:
                 if await session.get(MenuItem, item_id) is None:
                     raise NotFound("Menu item not found", code="MENU_ITEM_NOT_FOUND")
-                if await session.scalar(select(OrderItem.id).where(OrderItem.menu_item_id == item_id).limit(1)):
+                if await self.dependents.in_use(session, "menu_item", item_id):
                     raise refused
                 await session.execute(delete(MenuItem).where(MenuItem.id == item_id))
                 notify(session, MenuChanged())

@@ -393,3 +393,27 @@ def move_status(session: Any, order_id: str, from_status: str, to_status: str, n
 def stock_taken_by(session: Any, order_id: str) -> list[tuple[str, int]]:
     """(menu item, quantity) of the stock an order took."""
     return [(r.menu_item_id, int(r.qty)) for r in fast(session).execute(_STOCK_TAKEN_BY, {"order_id": order_id})]
+
+
+# ---------------------------------------------------------------- what other domains ask (core.links)
+
+
+async def any_order_at_location(session: Any, location_id: str) -> bool:
+    return bool(await session.scalar(select(orders_t.c.id).where(orders_t.c.location_id == location_id).limit(1)))
+
+
+async def any_order_at_table(session: Any, table_id: str) -> bool:
+    return bool(await session.scalar(select(orders_t.c.id).where(orders_t.c.table_id == table_id).limit(1)))
+
+
+async def any_order_of_item(session: Any, menu_item_id: str) -> bool:
+    return bool(await session.scalar(select(items_t.c.id).where(items_t.c.menu_item_id == menu_item_id).limit(1)))
+
+
+async def orders_per_location(session: Any, location_ids: Sequence[str]) -> dict[str, int]:
+    stmt = (
+        select(orders_t.c.location_id, func.count())
+        .where(orders_t.c.location_id.in_(location_ids))
+        .group_by(orders_t.c.location_id)
+    )
+    return {row[0]: int(row[1]) for row in (await session.execute(stmt)).all()}

@@ -8,8 +8,9 @@ from litestar import Controller, Response, get, patch, post
 from litestar.params import FromPath, HeaderParameter, JSONBody, QueryParameter
 from litestar.status_codes import HTTP_200_OK, HTTP_201_CREATED
 
-from kitchenasty.core.api import LimitQuery, Ok, Page, PageParams, PageQuery, ok, page
+from kitchenasty.core.api import Ok, Page, PageParams, ok, page
 from kitchenasty.core.guards import CurrentPrincipal, MaybePrincipal, authenticated, customer_only, staff_only
+from kitchenasty.core.http import LimitQuery, PageQuery
 from kitchenasty.orders.schemas import OrderIn, OrderOut, OrderType, QuoteOut, StatusIn
 from kitchenasty.services import ServicesDep
 

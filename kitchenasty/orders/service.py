@@ -24,10 +24,9 @@ from kitchenasty.core.db import Database
 from kitchenasty.core.errors import Conflict, Forbidden, Unauthorized
 from kitchenasty.core.events import record
 from kitchenasty.core.fastsql import fast
-from kitchenasty.core.guards import Principal
 from kitchenasty.core.money import to_basis_points, to_cents
 from kitchenasty.core.schema import new_id, utcnow
-from kitchenasty.core.security import constant_time_equals
+from kitchenasty.core.security import Principal, constant_time_equals
 from kitchenasty.coupons.service import AppliedCoupon, CouponService, customer_key
 from kitchenasty.locations.hours import DayHours
 from kitchenasty.menu import queries as menu_queries

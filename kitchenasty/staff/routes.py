@@ -7,8 +7,9 @@ from litestar.params import FromPath, FromQuery, JSONBody, QueryParameter
 from litestar.status_codes import HTTP_200_OK, HTTP_201_CREATED
 
 from kitchenasty.auth.schemas import StaffLoginOut
-from kitchenasty.core.api import LimitQuery, Message, Ok, Page, PageParams, PageQuery, ok, page
+from kitchenasty.core.api import Message, Ok, Page, PageParams, ok, page
 from kitchenasty.core.guards import CurrentPrincipal, admin_only, manager_or_admin, rate_limited
+from kitchenasty.core.http import LimitQuery, PageQuery
 from kitchenasty.core.security import Role
 from kitchenasty.services import ServicesDep
 from kitchenasty.staff.schemas import (

@@ -15,9 +15,9 @@ from kitchenasty.core.api import PageParams, provided
 from kitchenasty.core.db import Database
 from kitchenasty.core.errors import Conflict, NotFound, ValidationFailed
 from kitchenasty.core.events import DomainEvent, event_type, notify, record
-from kitchenasty.core.guards import Principal
 from kitchenasty.core.schema import iso, utcnow
 from kitchenasty.core.security import (
+    Principal,
     Role,
     TokenClaims,
     hash_password,

@@ -347,7 +347,7 @@ async def test_customer_registered_rule_mails_the_managers_and_the_customer(
 
 
 async def _principal(services: Services, headers: dict[str, str]):  # type: ignore[no-untyped-def]
-    from kitchenasty.core.guards import Principal
+    from kitchenasty.core.security import Principal
 
     claims = services.tokens.decode(headers["Authorization"].split(" ", 1)[1])
     return Principal(id=claims.id, email=claims.email, type="staff", role=claims.role)

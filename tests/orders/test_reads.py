@@ -11,7 +11,7 @@ from litestar.testing import AsyncTestClient
 from sqlalchemy import update
 
 from kitchenasty.core.errors import Forbidden, NotFound
-from kitchenasty.core.guards import Principal
+from kitchenasty.core.security import Principal
 from kitchenasty.orders.models import Order
 from kitchenasty.orders.schemas import OrderIn
 from kitchenasty.services import Services

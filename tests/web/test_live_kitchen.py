@@ -166,7 +166,7 @@ def test_kitchen_display_reverts_a_refused_change_and_says_why(
 
 
 async def cancel_with_services(boot: BootSettings, world: World, order_id: str) -> None:
-    from kitchenasty.core.guards import Principal
+    from kitchenasty.core.security import Principal
     from kitchenasty.services import build_services
 
     services = build_services(boot)

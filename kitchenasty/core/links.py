@@ -1,0 +1,51 @@
+"""How a domain asks about the rows other domains keep pointing at its own, without importing them.
+
+Domains build on each other (an order points at a location, a table and menu items; a menu item at a location).
+The domain underneath must still refuse to delete a row that is in use, show how much hangs off it, and let the
+domains above tidy up in the same transaction - but importing them would make the import graph circular. So the
+domains above register checks here when the services are wired (`kitchenasty.services`), and the domain
+underneath asks by the kind of row (`"location"`, `"table"`, `"menu_item"`).
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Awaitable, Callable, Sequence
+from typing import Any
+
+UseCheck = Callable[[Any, str], Awaitable[bool]]
+Counter = Callable[[Any, Sequence[str]], Awaitable[dict[str, int]]]
+DeleteHook = Callable[[Any, str], Awaitable[None]]
+
+
+class Dependents:
+    def __init__(self) -> None:
+        self._uses: dict[str, list[UseCheck]] = defaultdict(list)
+        self._counters: dict[tuple[str, str], Counter] = {}
+        self._before_delete: dict[str, list[DeleteHook]] = defaultdict(list)
+
+    def uses(self, kind: str, check: UseCheck) -> None:
+        """`check(session, row_id)` tells whether rows of another domain point at this `kind` of row."""
+        self._uses[kind].append(check)
+
+    def counts(self, kind: str, name: str, counter: Counter) -> None:
+        """`counter(session, ids)` counts, per id, the rows of another domain that point at this `kind` of row."""
+        self._counters[(kind, name)] = counter
+
+    def before_delete(self, kind: str, hook: DeleteHook) -> None:
+        """`hook(session, row_id)` runs in the transaction that deletes a row of `kind`, before the delete."""
+        self._before_delete[kind].append(hook)
+
+    async def in_use(self, session: Any, kind: str, row_id: str) -> bool:
+        for check in self._uses[kind]:
+            if await check(session, row_id):
+                return True
+        return False
+
+    async def count(self, session: Any, kind: str, name: str, ids: Sequence[str]) -> dict[str, int]:
+        counter = self._counters.get((kind, name))
+        return await counter(session, ids) if counter is not None and ids else {}
+
+    async def deleting(self, session: Any, kind: str, row_id: str) -> None:
+        for hook in self._before_delete[kind]:
+            await hook(session, row_id)

@@ -147,9 +147,10 @@ class _WriteFinder(ast.NodeVisitor):
     """Finds writes in one module: statement builders over a table, `session.add(Model(...))`, and attribute
     assignments on an object loaded from a model (`x = await session.get(Model, ...)`, then `x.field = ...`)."""
 
-    def __init__(self, owners: dict[str, str], aliases: dict[str, set[str]]) -> None:
+    def __init__(self, owners: dict[str, str], aliases: dict[str, set[str]], builders: dict[str, str]) -> None:
         self.owners = owners
         self.aliases = aliases
+        self.builders = builders
         self.found: list[tuple[int, str, str]] = []
         self._loaded: dict[str, set[str]] = {}
 
@@ -192,8 +193,8 @@ class _WriteFinder(ast.NodeVisitor):
 
     def visit_Call(self, node: ast.Call) -> None:
         func = node.func
-        builder = func.id if isinstance(func, ast.Name) else None
-        if builder in WRITE_BUILDERS and node.args:
+        builder = self.builders.get(func.id) if isinstance(func, ast.Name) else None
+        if builder is not None and node.args:
             for model in self.models_in(node.args[0]):
                 self.found.append((node.lineno, model, f"{builder}()"))
         if isinstance(func, ast.Attribute) and func.attr in {"insert", "update", "delete"} and not node.args:
@@ -211,6 +212,10 @@ def _aliases(tree: ast.Module, owners: dict[str, str]) -> dict[str, set[str]]:
     `model = StaffUser if ... else Customer`)."""
     aliases: dict[str, set[str]] = defaultdict(set)
     for node in ast.walk(tree):
+        if isinstance(node, ast.ImportFrom):
+            for alias in node.names:
+                if alias.asname and alias.name in owners:
+                    aliases[alias.asname].add(alias.name)
         if isinstance(node, ast.Assign | ast.AnnAssign) and node.value is not None:
             targets = node.targets if isinstance(node, ast.Assign) else [node.target]
             models = {sub.id for sub in ast.walk(node.value) if isinstance(sub, ast.Name) and sub.id in owners}
@@ -222,6 +227,17 @@ def _aliases(tree: ast.Module, owners: dict[str, str]) -> dict[str, set[str]]:
     return aliases
 
 
+def _builders(tree: ast.Module) -> dict[str, str]:
+    """Local names of SQLAlchemy's statement builders (`update`, or `update as sql_update`)."""
+    names = {name: name for name in WRITE_BUILDERS}
+    for node in ast.walk(tree):
+        if isinstance(node, ast.ImportFrom) and node.module and node.module.startswith("sqlalchemy"):
+            for alias in node.names:
+                if alias.name in WRITE_BUILDERS:
+                    names[alias.asname or alias.name] = alias.name
+    return names
+
+
 def foreign_writes(modules: dict[str, Module]) -> list[str]:
     owners = table_owners(modules)
     problems = []
@@ -229,7 +245,7 @@ def foreign_writes(modules: dict[str, Module]) -> list[str]:
         domain = domain_of(module.name)
         if domain is None or module.name in CORE_TABLE_MODULES:
             continue
-        finder = _WriteFinder(owners, _aliases(module.tree, owners))
+        finder = _WriteFinder(owners, _aliases(module.tree, owners), _builders(module.tree))
         finder.visit(module.tree)
         for line, model, how in finder.found:
             owner = owners[model]

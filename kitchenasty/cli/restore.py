@@ -11,7 +11,8 @@ from rich.markup import escape
 
 from kitchenasty.cli.console import ConfigOption, DataDirOption, boot_settings, fail, handle_errors, out
 from kitchenasty.core import migrate as migrations
-from kitchenasty.core.backup import BackupError, restore_backup
+from kitchenasty.core.backup import BackupError
+from kitchenasty.core.restore import restore_backup
 
 
 def register(app: typer.Typer) -> None:

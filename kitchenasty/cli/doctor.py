@@ -141,6 +141,8 @@ def _check_server_database(boot: BootSettings) -> Check:
 
 
 def check_migrations(boot: BootSettings) -> Check:
+    if boot.sqlite_path is not None and not boot.sqlite_path.exists():
+        return skipped("migrations", "no database to check yet")
     try:
         current = migrations.current_revision(boot.database_url)
     except migrations.MigrationError as exc:
@@ -214,10 +216,15 @@ def check_port(boot: BootSettings) -> Check:
             sock.bind((host, port))
     except OSError as exc:
         version = _kitchenasty_answers(host, port)
+        pid = server_pid(boot.data_dir) if boot.data_dir.is_dir() else None
+        if version is not None and pid is not None:
+            return ok("port", f"{host}:{port} is served by this data dir's KitchenAsty {version} (pid {pid})")
         if version is not None:
-            pid = server_pid(boot.data_dir)
-            holder = f", pid {pid}" if pid else ""
-            return ok("port", f"{host}:{port} is served by KitchenAsty {version}{holder}")
+            return failed(
+                "port",
+                f"{host}:{port} is served by another KitchenAsty (not the one of {boot.data_dir}); "
+                "stop it or choose another port with --port or [server] port",
+            )
         return failed("port", f"{host}:{port} is not available: {exc.strerror or exc}; free it or set [server] port")
     return ok("port", f"{host}:{port} is free")
 

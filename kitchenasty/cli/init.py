@@ -18,6 +18,8 @@ from kitchenasty.cli.console import (
 )
 from kitchenasty.core import datadir
 from kitchenasty.core.config import BootSettings
+from kitchenasty.core.errors import Conflict
+from kitchenasty.core.validate import valid_email
 from kitchenasty.core.security import generate_secret
 from kitchenasty.services import Services
 
@@ -70,20 +72,31 @@ def register(app: typer.Typer) -> None:
     ) -> None:
         """Create the data dir, secret key, config file, database and the first SUPER_ADMIN."""
         boot = boot_settings(data_dir, config)
-        if datadir.is_initialised(boot) and not force:
+        initialised = datadir.is_initialised(boot)
+        if initialised and not force:
             fail(f"{boot.data_dir} is already initialised; use --force to add an admin or demo data to it")
-        if admin_email is None and admin_password is None and is_interactive():
+        wants_admin = not (initialised and admin_email is None and admin_password is None)
+        if wants_admin and admin_email is None and admin_password is None and is_interactive():
             admin_email = typer.prompt("Admin e-mail")
-        if admin_email is not None and admin_password is None and is_interactive():
+        if wants_admin and admin_email is not None and admin_password is None and is_interactive():
             admin_password = typer.prompt("Admin password", hide_input=True, confirmation_prompt=True)
-        if not admin_email or not admin_password:
+        if wants_admin and (not admin_email or not admin_password):
             fail("give --admin-email and --admin-password (no terminal to prompt for them)")
-        if len(admin_password) < 8:
+        if wants_admin and admin_email is not None and not valid_email(admin_email):
+            fail(f"'{admin_email}' is not an e-mail address")
+        if wants_admin and admin_password is not None and len(admin_password) < 8:
             fail("the admin password must have at least 8 characters")
         boot = prepare_data_dir(boot)
 
-        async def finish(services: Services) -> str:
-            email = await create_admin(services, admin_email, admin_password, admin_name)
+        async def finish(services: Services) -> str | None:
+            email = None
+            if wants_admin and admin_email is not None and admin_password is not None:
+                try:
+                    email = await create_admin(services, admin_email, admin_password, admin_name)
+                except Conflict:
+                    if not initialised:
+                        raise
+                    out.print(f"{admin_email} already has an account; kept it as it is")
             if demo:
                 from kitchenasty.menu.demo import seed_demo
 
@@ -91,5 +104,6 @@ def register(app: typer.Typer) -> None:
             return email
 
         email = run(finish, boot)
-        out.print(f"[green]ready[/]: SUPER_ADMIN {email}; data in {boot.data_dir}")
+        who = f"SUPER_ADMIN {email}; " if email else ""
+        out.print(f"[green]ready[/]: {who}data in {boot.data_dir}")
         out.print("next: [bold]kitchenasty serve[/]" + (f" --data-dir {boot.data_dir}" if data_dir else ""))

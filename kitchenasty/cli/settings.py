@@ -8,7 +8,7 @@ from typing import Annotated, Any
 import typer
 from rich.table import Table
 
-from kitchenasty.cli.console import ConfigOption, DataDirOption, boot_settings, fail, handle_errors, out, run
+from kitchenasty.cli.console import ConfigOption, DataDirOption, boot_settings, err, fail, handle_errors, out, run
 from kitchenasty.core import datadir
 from kitchenasty.core.config import (
     BOOT_SETTINGS,
@@ -89,6 +89,10 @@ def render_json(doc: dict[str, Any], *, sources: bool) -> str:
 
 def _resolved(boot: BootSettings) -> ResolvedSettings | None:
     if not datadir.is_initialised(boot):
+        err.print(
+            f"note: {boot.data_dir} is not initialised (no database there): these are the defaults and what the "
+            "config file and environment set; run `kitchenasty init` to create it"
+        )
         return None
 
     async def go(services: Services) -> ResolvedSettings:
@@ -138,11 +142,13 @@ def show(
     out.print(table)
 
 
-@app.command("set")
+@app.command("set", context_settings={"ignore_unknown_options": True})
 @handle_errors
 def set_(
     key: Annotated[str, typer.Argument(help="GROUP.FIELD, e.g. mail.smtpHost or orders.taxRate.")],
-    value: Annotated[str | None, typer.Argument(help="New value; `-` or nothing prompts (hidden).")] = None,
+    value: Annotated[
+        str | None, typer.Argument(help="New value (negative numbers too); `-` or nothing prompts (hidden).")
+    ] = None,
     data_dir: DataDirOption = None,
     config: ConfigOption = None,
 ) -> None:

@@ -7,9 +7,23 @@ sentence for a person. `PATTERN_MESSAGES` maps each pattern used here to what th
 
 from __future__ import annotations
 
+import re
 from typing import Annotated
 
 import msgspec
+
+EMAIL_PATTERN = r"^[^@\s]+@[^@\s]+\.[^@\s]+$"
+"""Something@somewhere.tld: what a form can check; whether mail arrives is the mail server's to say."""
+_EMAIL = re.compile(EMAIL_PATTERN)
+
+
+def valid_email(text: str) -> bool:
+    return bool(_EMAIL.match(text.strip()))
+
+
+def normalise_email(email: str) -> str:
+    """How e-mail addresses are stored and compared: trimmed and in lower case."""
+    return email.strip().lower()
 
 IMAGE_URL_PATTERN = r"^(?:https?://[^\s\"'<>\\]+|/uploads/(?!.*\.\.)[A-Za-z0-9._/-]+)$"
 """An image is an http(s) URL or a file we serve under `/uploads/`; never `javascript:`, `data:` or a relative

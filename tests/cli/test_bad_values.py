@@ -71,3 +71,36 @@ def test_serve_on_a_port_in_use_is_one_line_without_the_banner(data_dir: Path) -
     assert f"port {port}" in line and "in use" in line
     assert "listening" not in result.stdout
     assert "storefront" not in result.stdout
+
+
+def test_settings_set_takes_a_negative_number_as_the_value_and_refuses_it(data_dir: Path) -> None:
+    line = one_line_error(run("settings", "set", "orders.taxRate", "-5", "--data-dir", str(data_dir)))
+    assert line == "error: orders.taxRate must not be negative"
+
+
+def test_settings_show_on_a_missing_data_dir_says_it_is_missing(tmp_path: Path) -> None:
+    missing = tmp_path / "nowhere"
+    result = run("settings", "show", "--data-dir", str(missing))
+    assert result.returncode == 0
+    assert f"{missing} is not initialised" in result.stderr
+    assert not missing.exists()
+
+
+def test_init_force_demo_on_a_data_dir_with_that_admin_keeps_the_admin_and_adds_the_demo(tmp_path: Path) -> None:
+    path = tmp_path / "data"
+    admin = ("--admin-email", "owner@example.com", "--admin-password", "long-pass-1")
+    assert run("init", "--data-dir", str(path), *admin).returncode == 0
+    again = run("init", "--force", "--demo", "--data-dir", str(path), *admin)
+    assert again.returncode == 0, again.stderr
+    assert "owner@example.com already has an account; kept it as it is" in again.stdout
+    assert "demo restaurant 'Saffron & Sage'" in again.stdout
+    only_demo = run("init", "--force", "--demo", "--data-dir", str(path))
+    assert only_demo.returncode != 0  # already there: one clear line
+    assert "demo data already present" in one_line_error(only_demo)
+
+
+def test_init_refuses_an_admin_email_that_is_not_one(tmp_path: Path) -> None:
+    result = run(
+        "init", "--data-dir", str(tmp_path / "d"), "--admin-email", "bad-email", "--admin-password", "long-pass-1"
+    )
+    assert one_line_error(result) == "error: 'bad-email' is not an e-mail address"

@@ -13,6 +13,7 @@ from typer.testing import CliRunner
 
 from kitchenasty.app import create_app
 from kitchenasty.cli import app as cli
+from kitchenasty.core.backup import DataDirLock
 from kitchenasty.core.config import BootSettings
 from tests.servers import SMTPServer, free_port, serve
 
@@ -67,6 +68,7 @@ def test_doctor_fails_a_missing_data_dir(tmp_path: Path, port: int) -> None:
     assert code == 1
     assert checks["data dir"] == ("FAIL", f"{missing} does not exist; run `kitchenasty init`")
     assert checks["database"][0] == "FAIL"
+    assert checks["migrations"] == ("skip", "no database to check yet")
 
 
 def test_doctor_fails_a_data_dir_other_users_can_read(data_dir: Path, port: int) -> None:
@@ -197,11 +199,29 @@ def test_doctor_fails_a_port_taken_by_another_program(data_dir: Path, busy_port:
     }
 
 
-def test_doctor_accepts_a_port_served_by_kitchenasty(boot: BootSettings) -> None:
-    with serve(create_app(boot)) as server:
+def test_doctor_accepts_a_port_served_by_this_data_dirs_kitchenasty(boot: BootSettings) -> None:
+    with DataDirLock(boot.data_dir) as lock, serve(create_app(boot)) as server:
+        assert lock.acquire()
         code, checks = doctor(boot.data_dir, server.port)
     assert code == 0
-    assert checks["port"][1].startswith(f"127.0.0.1:{server.port} is served by KitchenAsty ")
+    assert checks["port"][1].startswith(f"127.0.0.1:{server.port} is served by this data dir's KitchenAsty ")
+
+
+def test_doctor_fails_a_port_served_by_another_data_dirs_kitchenasty(boot: BootSettings, tmp_path: Path) -> None:
+    other = tmp_path / "other"
+    assert (
+        runner.invoke(
+            cli, ["init", "--data-dir", str(other), "--admin-email", "o@example.com", "--admin-password", "long-pass-1"]
+        ).exit_code
+        == 0
+    )
+    with DataDirLock(boot.data_dir) as lock, serve(create_app(boot)) as server:
+        assert lock.acquire()
+        code, checks = doctor(other, server.port)
+    assert code == 1
+    status, detail = checks["port"]
+    assert status == "FAIL"
+    assert detail.startswith(f"127.0.0.1:{server.port} is served by another KitchenAsty (not the one of {other})")
 
 
 def test_doctor_fails_when_free_disk_space_is_below_the_minimum(data_dir: Path, port: int) -> None:

@@ -19,8 +19,8 @@ from kitchenasty.cli.console import (
 from kitchenasty.core import datadir
 from kitchenasty.core.config import BootSettings
 from kitchenasty.core.errors import Conflict
-from kitchenasty.core.validate import valid_email
 from kitchenasty.core.security import generate_secret
+from kitchenasty.core.validate import valid_email
 from kitchenasty.services import Services
 
 

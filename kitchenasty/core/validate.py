@@ -25,6 +25,7 @@ def normalise_email(email: str) -> str:
     """How e-mail addresses are stored and compared: trimmed and in lower case."""
     return email.strip().lower()
 
+
 IMAGE_URL_PATTERN = r"^(?:https?://[^\s\"'<>\\]+|/uploads/(?!.*\.\.)[A-Za-z0-9._/-]+)$"
 """An image is an http(s) URL or a file we serve under `/uploads/`; never `javascript:`, `data:` or a relative
 path that could climb out of `/uploads/`."""

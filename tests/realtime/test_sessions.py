@@ -86,7 +86,7 @@ async def test_logout_closes_that_sessions_sockets_and_no_other(
     ):
         await joined(first)
         await joined(second)
-        out = await http.post("/api/auth/logout", headers=cookie(world.staff_token))
+        out = await http.post("/api/auth/logout", headers={**cookie(world.staff_token), "Origin": server.base_url})
         assert out.status_code == 200
         assert await closed_with(first, within=1.5) == ENDED
         await still_open(second)

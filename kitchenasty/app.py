@@ -16,7 +16,7 @@ from kitchenasty import __version__
 from kitchenasty.auth.routes import AuthController
 from kitchenasty.core.backup import BackupScheduler
 from kitchenasty.core.config import BootSettings
-from kitchenasty.core.guards import provide_principal
+from kitchenasty.core.guards import provide_principal, send_renewed_token
 from kitchenasty.core.health import health
 from kitchenasty.core.http import EXCEPTION_HANDLERS, KitchenRequest, RequestScreen
 from kitchenasty.core.openapi_docs import DOCS_ROUTES
@@ -46,6 +46,10 @@ def _domain_routes() -> list[Any]:
         *automation_routes,
         *web_routes,
     ]
+
+
+COUPON_CHECKS_PER_MINUTE = 30
+"""Coupon validations per client a minute: more than a guest ever types, far too few to guess codes."""
 
 
 def create_app(settings: BootSettings, *, services: Services | None = None) -> Litestar:
@@ -89,6 +93,7 @@ def create_app(settings: BootSettings, *, services: Services | None = None) -> L
         exception_handlers=EXCEPTION_HANDLERS,
         middleware=[DefineMiddleware(RequestScreen, public_url=settings.public_url)],
         request_class=KitchenRequest,
+        before_send=[send_renewed_token],
         request_max_body_size=settings.max_body_kb * 1024,
         on_startup=[on_startup],
         on_shutdown=[on_shutdown],
@@ -111,12 +116,12 @@ def create_app(settings: BootSettings, *, services: Services | None = None) -> L
     app.state.services = services
     app.state.db = services.db
     app.state.tokens = services.tokens
-    app.state.principals = services.staff_directory
+    app.state.principals = services.sessions
     app.state.rate_limiting_enabled = rate_limiting_enabled
-    app.state.limiters = {
-        "login": SlidingWindowLimiter(per_minute),
+    app.state.limiters = {  # logins have their own throttle (per account and client, failures only): AuthService
         "register": SlidingWindowLimiter(per_minute),
         "reset": SlidingWindowLimiter(per_minute),
         "invite": SlidingWindowLimiter(per_minute * 3),
+        "coupon": SlidingWindowLimiter(COUPON_CHECKS_PER_MINUTE),
     }
     return app

@@ -9,6 +9,7 @@ from typing import TypeAlias
 from litestar.di import NamedDependency
 
 from kitchenasty.auth.service import AuthService
+from kitchenasty.auth.sessions import SessionDirectory, SessionsEnded
 from kitchenasty.automation.service import AutomationService
 from kitchenasty.core.config import BootSettings, SiteSettingsSources
 from kitchenasty.core.db import Database
@@ -23,7 +24,7 @@ from kitchenasty.menu.service import MenuService
 from kitchenasty.orders import queries as order_queries
 from kitchenasty.orders.service import OrderService
 from kitchenasty.settings.service import SettingsService
-from kitchenasty.staff.service import StaffChanged, StaffDirectory, StaffService
+from kitchenasty.staff.service import StaffChanged, StaffService
 
 
 @dataclass
@@ -35,7 +36,7 @@ class Services:
     settings: SettingsService
     auth: AuthService
     staff: StaffService
-    staff_directory: StaffDirectory
+    sessions: SessionDirectory
     customers: CustomerService
     locations: LocationService
     menu: MenuService
@@ -54,8 +55,9 @@ def build_services(boot: BootSettings, db: Database | None = None) -> Services:
     db = db or Database(boot.database_url, bus)
     tokens = TokenCodec(boot.secret_key, timedelta(hours=boot.jwt_expiry_hours))
     settings = SettingsService(db, SiteSettingsSources.load(boot))
-    directory = StaffDirectory(db)
-    bus.subscribe(StaffChanged, directory.forget)
+    sessions = SessionDirectory(db)
+    bus.subscribe(StaffChanged, sessions.forget)
+    bus.subscribe(SessionsEnded, sessions.forget)
     bus.subscribe("settings.changed", lambda _event: settings.invalidate())
     coupons = CouponService(db, settings)
     dependents = _dependents()
@@ -65,9 +67,11 @@ def build_services(boot: BootSettings, db: Database | None = None) -> Services:
         bus=bus,
         tokens=tokens,
         settings=settings,
-        auth=AuthService(db, tokens, settings, base_url=boot.base_url),
+        auth=AuthService(
+            db, tokens, settings, base_url=boot.base_url, login_attempts_per_minute=boot.login_attempts_per_minute
+        ),
         staff=StaffService(db, settings, base_url=boot.base_url),
-        staff_directory=directory,
+        sessions=sessions,
         customers=CustomerService(db),
         locations=LocationService(db, settings, dependents),
         menu=MenuService(db, settings, dependents),

@@ -18,6 +18,8 @@ import uvicorn
 from aiosmtpd.controller import Controller
 from litestar import Litestar
 
+from kitchenasty.cli.serve import proxy_settings
+
 
 def free_port() -> int:
     with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
@@ -26,10 +28,13 @@ def free_port() -> int:
 
 
 class UvicornThread:
-    """The real app on a real socket, in a background thread with its own event loop."""
+    """The real app on a real socket, in a background thread with its own event loop. Forwarded headers are
+    handled as `serve` handles them (`proxy_settings`: believed only from the app's `trusted_proxies`)."""
 
     def __init__(self, app: Litestar, port: int | None = None) -> None:
         self.port = port or free_port()
+        services = getattr(app.state, "services", None)
+        proxies = proxy_settings(services.boot) if services is not None else {"proxy_headers": False}
         self.config = uvicorn.Config(
             app,
             host="127.0.0.1",
@@ -39,6 +44,7 @@ class UvicornThread:
             ws="websockets-sansio",
             ws_per_message_deflate=False,
             lifespan="on",
+            **proxies,
         )
         self.server = uvicorn.Server(self.config)
         self.thread = threading.Thread(target=self.server.run, daemon=True)

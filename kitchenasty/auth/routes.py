@@ -2,8 +2,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from litestar import Controller, Response, get, post
-from litestar.datastructures import Cookie
+from litestar import Controller, Request, Response, get, post
 from litestar.params import FromPath, JSONBody
 from litestar.status_codes import HTTP_200_OK, HTTP_201_CREATED
 
@@ -17,8 +16,14 @@ from kitchenasty.auth.schemas import (
 )
 from kitchenasty.auth.service import AuthService
 from kitchenasty.core.api import Message, Ok, ok
-from kitchenasty.core.guards import CurrentPrincipal, admin_only, authenticated, rate_limited
-from kitchenasty.core.security import AUTH_COOKIE
+from kitchenasty.core.guards import (
+    CurrentPrincipal,
+    MaybePrincipal,
+    admin_only,
+    auth_cookie,
+    authenticated,
+    rate_limited,
+)
 from kitchenasty.customers.schemas import CustomerRegisterIn
 from kitchenasty.customers.service import customer_out
 from kitchenasty.services import ServicesDep
@@ -26,24 +31,30 @@ from kitchenasty.staff.schemas import StaffRegisterIn
 from kitchenasty.staff.service import staff_brief
 
 
-def _auth_cookie(token: FromPath[str], max_age: int) -> Cookie:
-    return Cookie(key=AUTH_COOKIE, value=token, httponly=True, samesite="lax", path="/", max_age=max_age)
+def _client(request: Request[Any, Any, Any]) -> str:
+    return request.client.host if request.client else "unknown"
 
 
 class AuthController(Controller):
-    """`/api/auth`: logins set the token as an httpOnly cookie too, so browser pages and WebSockets carry it."""
+    """`/api/auth`: logins set the token as an httpOnly cookie too, so browser pages and WebSockets carry it.
+
+    Logins are throttled per account and per client, counting failures only (`AuthService`); a token past half
+    its lifetime is renewed on use (`core.guards`: a new cookie, or the `X-Renewed-Token` header for Bearer use).
+    """
 
     path = "/api/auth"
     tags = ["auth"]
 
     def _with_cookie(self, body: Any, token: FromPath[str], auth: AuthService, status: int) -> Response[Any]:
         max_age = int(auth.tokens.expiry.total_seconds())
-        return Response(body, status_code=status, cookies=[_auth_cookie(token, max_age)])
+        return Response(body, status_code=status, cookies=[auth_cookie(token, max_age)])
 
-    @post("/staff/login", guards=[rate_limited("login")], status_code=HTTP_200_OK)
-    async def staff_login(self, data: JSONBody[LoginIn], services: ServicesDep) -> Response[Ok[StaffLoginOut]]:
+    @post("/staff/login", status_code=HTTP_200_OK)
+    async def staff_login(
+        self, data: JSONBody[LoginIn], services: ServicesDep, request: Request[Any, Any, Any]
+    ) -> Response[Ok[StaffLoginOut]]:
         auth = services.auth
-        user = await auth.login_staff(data.email, data.password)
+        user = await auth.login_staff(data.email, data.password, client=_client(request))
         token = auth.issue("staff", user)
         return self._with_cookie(ok(StaffLoginOut(token=token, user=staff_brief(user))), token, auth, 200)
 
@@ -61,19 +72,21 @@ class AuthController(Controller):
         token = auth.issue("customer", customer)
         return self._with_cookie(ok(CustomerLoginOut(token=token, customer=customer_out(customer))), token, auth, 201)
 
-    @post("/customer/login", guards=[rate_limited("login")], status_code=HTTP_200_OK)
-    async def customer_login(self, data: JSONBody[LoginIn], services: ServicesDep) -> Response[Ok[CustomerLoginOut]]:
+    @post("/customer/login", status_code=HTTP_200_OK)
+    async def customer_login(
+        self, data: JSONBody[LoginIn], services: ServicesDep, request: Request[Any, Any, Any]
+    ) -> Response[Ok[CustomerLoginOut]]:
         auth = services.auth
-        customer = await auth.login_customer(data.email, data.password)
+        customer = await auth.login_customer(data.email, data.password, client=_client(request))
         token = auth.issue("customer", customer)
         return self._with_cookie(ok(CustomerLoginOut(token=token, customer=customer_out(customer))), token, auth, 200)
 
     @post("/logout", status_code=HTTP_200_OK)
-    async def logout(self) -> Response[Message]:
-        return Response(
-            Message(message="Logged out"),
-            cookies=[Cookie(key=AUTH_COOKIE, value="", httponly=True, samesite="lax", path="/", max_age=0)],
-        )
+    async def logout(self, services: ServicesDep, principal: MaybePrincipal) -> Response[Message]:
+        """End the caller's session (Bearer token or cookie) and clear the cookie; without a valid token, only the
+        cookie is cleared."""
+        await services.auth.logout(principal)
+        return Response(Message(message="Logged out"), cookies=[auth_cookie("", 0)])
 
     @get("/me", guards=[authenticated])
     async def me(self, principal: CurrentPrincipal, services: ServicesDep) -> Ok[MeOut]:

@@ -1,17 +1,22 @@
-"""Logins for staff and customers, `me`, and password resets (single use, 30 minutes, token by e-mail)."""
+"""Logins for staff and customers (throttled per account and per client, failures only), logout, `me`, and
+password resets (single use, 30 minutes, token by e-mail; a reset ends every session of the account)."""
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
 from datetime import timedelta
 from html import escape
+from typing import TypeVar
 
 from sqlalchemy import select, update
 
 from kitchenasty.auth.models import PasswordResetToken
 from kitchenasty.auth.schemas import MeOut, StaffMe
+from kitchenasty.auth.sessions import end_all_sessions, end_session
 from kitchenasty.core import outbox
 from kitchenasty.core.db import Database
-from kitchenasty.core.errors import NotFound, Unauthorized, ValidationFailed
+from kitchenasty.core.errors import NotFound, RateLimited, Unauthorized, ValidationFailed
+from kitchenasty.core.ratelimit import LoginThrottle
 from kitchenasty.core.schema import utcnow
 from kitchenasty.core.security import (
     Principal,
@@ -31,35 +36,78 @@ from kitchenasty.staff.service import normalise_email
 
 RESET_TTL = timedelta(minutes=30)
 INVALID_CREDENTIALS = "Invalid credentials"
+LOGIN_THROTTLED = "Too many attempts, please try again later."
+
+T = TypeVar("T")
 
 
 class AuthService:
-    def __init__(self, db: Database, tokens: TokenCodec, settings: SettingsService, *, base_url: str = "") -> None:
+    def __init__(
+        self,
+        db: Database,
+        tokens: TokenCodec,
+        settings: SettingsService,
+        *,
+        base_url: str = "",
+        login_attempts_per_minute: int = 10,
+    ) -> None:
         self.db = db
         self.tokens = tokens
         self.settings = settings
         self.base_url = base_url.rstrip("/")
+        self.throttle = LoginThrottle(login_attempts_per_minute)
 
     def issue(self, principal_type: PrincipalType, user: StaffUser | Customer) -> str:
+        """A token for a new session of `user` (who must have been read from the database just now)."""
         role = user.role if isinstance(user, StaffUser) else None
-        return self.tokens.encode(TokenClaims(id=user.id, email=user.email, type=principal_type, role=role))  # type: ignore[arg-type]
+        claims = TokenClaims(
+            id=user.id,
+            email=user.email,
+            type=principal_type,
+            role=role,  # type: ignore[arg-type]
+            version=user.token_version or 0,
+        )
+        return self.tokens.encode(claims)
 
-    async def login_staff(self, email: str, password: str) -> StaffUser:
-        async with self.db.session() as session:
-            user = await session.scalar(select(StaffUser).where(StaffUser.email == normalise_email(email)))
-        # verify even when the user is unknown or inactive, so timing does not tell which it was
-        valid = verify_password(user.password_hash if user else None, password)
-        if user is None or not valid or not user.is_active:
-            raise Unauthorized(INVALID_CREDENTIALS, code="INVALID_CREDENTIALS")
-        return user
+    async def _throttled(self, kind: str, email: str, client: str | None, attempt: Callable[[], Awaitable[T]]) -> T:
+        """Run one login attempt within the login budgets (unless the owner switched rate limiting off)."""
+        if not (await self.settings.resolved()).get("advanced.enableRateLimiting"):
+            return await attempt()
+        keys = self.throttle.keys(kind, normalise_email(email), client)
+        wait, at = self.throttle.begin(keys)
+        if wait:
+            raise RateLimited(LOGIN_THROTTLED, retry_after=wait)
+        result = await attempt()  # a failure raises and keeps its slot in both budgets
+        self.throttle.succeeded(keys, at)
+        return result
 
-    async def login_customer(self, email: str, password: str) -> Customer:
-        async with self.db.session() as session:
-            customer = await session.scalar(select(Customer).where(Customer.email == normalise_email(email)))
-        valid = verify_password(customer.password_hash if customer else None, password)
-        if customer is None or not valid:
-            raise Unauthorized(INVALID_CREDENTIALS, code="INVALID_CREDENTIALS")
-        return customer
+    async def login_staff(self, email: str, password: str, *, client: str | None = None) -> StaffUser:
+        async def attempt() -> StaffUser:
+            async with self.db.session() as session:
+                user = await session.scalar(select(StaffUser).where(StaffUser.email == normalise_email(email)))
+            # verify even when the user is unknown or inactive, so timing does not tell which it was
+            valid = verify_password(user.password_hash if user else None, password)
+            if user is None or not valid or not user.is_active:
+                raise Unauthorized(INVALID_CREDENTIALS, code="INVALID_CREDENTIALS")
+            return user
+
+        return await self._throttled("staff", email, client, attempt)
+
+    async def login_customer(self, email: str, password: str, *, client: str | None = None) -> Customer:
+        async def attempt() -> Customer:
+            async with self.db.session() as session:
+                customer = await session.scalar(select(Customer).where(Customer.email == normalise_email(email)))
+            valid = verify_password(customer.password_hash if customer else None, password)
+            if customer is None or not valid:
+                raise Unauthorized(INVALID_CREDENTIALS, code="INVALID_CREDENTIALS")
+            return customer
+
+        return await self._throttled("customer", email, client, attempt)
+
+    async def logout(self, principal: Principal | None) -> None:
+        """End the caller's session (its token, and every renewal of it, stops working at once)."""
+        if principal is not None:
+            await end_session(self.db, principal, expires_at=utcnow() + self.tokens.expiry)
 
     async def me(self, principal: Principal) -> MeOut:
         async with self.db.session() as session:
@@ -149,6 +197,7 @@ class AuthService:
                     "This reset link is invalid, used or expired; ask for a new one", code="RESET_TOKEN_INVALID"
                 )
             account.password_hash = password_hash
+            end_all_sessions(session, account)
             # every other outstanding link for the account stops working too
             await session.execute(
                 update(PasswordResetToken)

@@ -67,6 +67,7 @@ UVICORN_SETTINGS: dict[str, Any] = {
     "server_header": False,
     "lifespan": "on",
     "timeout_graceful_shutdown": 10,
+    "proxy_headers": False,  # uvicorn's default believes X-Forwarded-For from 127.0.0.1: see `proxy_settings`
 }
 """How `serve` runs uvicorn (the benchmarks' bare baseline is served with the same settings)."""
 
@@ -90,6 +91,15 @@ def listening_socket(boot: BootSettings) -> socket.socket:
     return sock
 
 
+def proxy_settings(boot: BootSettings) -> dict[str, Any]:
+    """uvicorn's forwarded-header handling for `trusted_proxies`: X-Forwarded-For/-Proto are believed only from
+    the proxies listed there; with none (the default) the peer address is the client, whatever the headers say."""
+    proxies = boot.trusted_proxy_list
+    if not proxies:
+        return {"proxy_headers": False}
+    return {"proxy_headers": True, "forwarded_allow_ips": proxies}
+
+
 def serve_app(boot: BootSettings) -> None:
     """Build the app (a bad setting fails here, before the banner), bind the port, print the URLs, serve."""
     import uvicorn
@@ -101,8 +111,9 @@ def serve_app(boot: BootSettings) -> None:
     for secret in (boot.secret_key,):
         register_secret(secret)
     app = create_app(boot)
+    options = {**UVICORN_SETTINGS, **proxy_settings(boot)}  # a bad `trusted_proxies` fails here, before binding
     sock = listening_socket(boot)
-    config = uvicorn.Config(app, host=boot.host, port=boot.port, **UVICORN_SETTINGS)
+    config = uvicorn.Config(app, host=boot.host, port=boot.port, **options)
     log = get_logger("kitchenasty.serve")
     print_urls(boot)
     log.info("starting", host=boot.host, port=boot.port, data_dir=str(boot.data_dir))

@@ -5,7 +5,6 @@ from __future__ import annotations
 from typing import Annotated
 
 import typer
-from sqlalchemy import select
 
 from kitchenasty.cli.console import (
     ConfigOption,
@@ -19,10 +18,8 @@ from kitchenasty.cli.console import (
 )
 from kitchenasty.core import datadir
 from kitchenasty.core.config import BootSettings
-from kitchenasty.core.security import Role, hash_password
+from kitchenasty.core.security import Role
 from kitchenasty.services import Services
-from kitchenasty.staff.models import StaffUser
-from kitchenasty.staff.service import normalise_email
 
 
 def _initialised(data_dir: object, config: object) -> BootSettings:
@@ -104,17 +101,14 @@ def register(app: typer.Typer) -> None:
         data_dir: DataDirOption = None,
         config: ConfigOption = None,
     ) -> None:
-        """Set a staff member's password (and reactivate nothing): the owner's way back in."""
+        """Set a staff member's password (and reactivate nothing): the owner's way back in. Every session of the
+        account ends (a running server notices within seconds)."""
         boot = _initialised(data_dir, config)
         password = _password(password)
 
         async def go(services: Services) -> Role:
-            async with services.db.transaction() as session:
-                user = await session.scalar(select(StaffUser).where(StaffUser.email == normalise_email(email)))
-                if user is None:
-                    fail(f"no staff account for {email}")
-                user.password_hash = hash_password(password)
-                return user.role  # type: ignore[return-value]
+            user = await services.staff.set_password(email, password)
+            return user.role  # type: ignore[return-value]
 
         role = run(go, boot)
-        out.print(f"password changed for {email} ({role})")
+        out.print(f"password changed for {email} ({role}); its sessions have ended")

@@ -9,6 +9,7 @@ Reading the environment or files happens only in `load_boot_settings` / `SiteSet
 
 from __future__ import annotations
 
+import ipaddress
 import math
 import os
 import re
@@ -179,6 +180,16 @@ BOOT_SETTINGS: tuple[SettingSpec, ...] = (
         maximum=65536,
     ),
     _boot(
+        "trusted_proxies",
+        "str",
+        "",
+        "Comma-separated addresses or networks of reverse proxies whose X-Forwarded-For and X-Forwarded-Proto "
+        "are believed (e.g. 127.0.0.1 when a proxy on this box forwards to it). Empty: none, the peer address "
+        "is the client's.",
+        ("server", "trusted_proxies"),
+        example="127.0.0.1, 10.0.0.0/8",
+    ),
+    _boot(
         "database_url",
         "str",
         "",
@@ -202,8 +213,9 @@ BOOT_SETTINGS: tuple[SettingSpec, ...] = (
     _boot(
         "jwt_expiry_hours",
         "int",
-        168,
-        "Hours a login token stays valid.",
+        12,
+        "Hours a login token stays valid; a token used after half of them is renewed, so a device in use "
+        "stays logged in.",
         ("security", "jwt_expiry_hours"),
         minimum=1,
         maximum=24 * 365,
@@ -212,7 +224,8 @@ BOOT_SETTINGS: tuple[SettingSpec, ...] = (
         "login_attempts_per_minute",
         "int",
         10,
-        "Login and password-reset attempts allowed per client per minute; more get 429.",
+        "Failed logins allowed per account and per client a minute (registrations and password-reset "
+        "requests: per client); more get 429.",
         ("security", "login_attempts_per_minute"),
         minimum=1,
         maximum=10000,
@@ -662,6 +675,7 @@ class BootSettings:
     max_body_kb: int
     jwt_expiry_hours: int
     login_attempts_per_minute: int
+    trusted_proxies: str
     log_level: str
     log_format: str
     channels_backend: str
@@ -694,6 +708,20 @@ class BootSettings:
             return self.public_url.rstrip("/")
         host = "127.0.0.1" if self.host in ("0.0.0.0", "::", "") else self.host  # noqa: S104
         return f"http://{host}:{self.port}"
+
+    @property
+    def trusted_proxy_list(self) -> list[str]:
+        """`trusted_proxies` as addresses and networks; a malformed entry is a ConfigError naming it."""
+        found = []
+        for entry in (part.strip() for part in self.trusted_proxies.split(",")):
+            if not entry:
+                continue
+            try:
+                ipaddress.ip_network(entry, strict=False)
+            except ValueError:
+                raise ConfigError(f"trusted_proxies: '{entry}' is not an IP address or network") from None
+            found.append(entry)
+        return found
 
     def value(self, name: str) -> Any:
         return getattr(self, name)

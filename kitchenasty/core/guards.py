@@ -1,8 +1,13 @@
 """Who is calling, and composable guards: optional auth, authenticated, staff, role(...).
 
 A token comes from `Authorization: Bearer`, else the httpOnly auth cookie, else (WebSockets only) `?token=`.
-Staff tokens are re-checked against the account (active flag and current role) through the app's
-`PrincipalVerifier`, so a deactivated cook is locked out at once and a role change applies to existing tokens.
+Every token is re-checked through the app's `PrincipalVerifier` (the account exists and is active, its current
+role, the session has not ended), so logout, a password change or a deactivation lock the caller out at once and a
+role change applies to existing tokens.
+
+Sliding renewal: a request whose token is past half its lifetime gets a fresh token for the same session, as a
+new auth cookie when it came with the cookie, or in the `X-Renewed-Token` response header when it came as a
+Bearer token (the client should use that token from then on). Kitchen tablets stay logged in while they are used.
 """
 
 from __future__ import annotations
@@ -11,14 +16,20 @@ from collections.abc import Awaitable, Callable
 from typing import Any, Protocol, TypeAlias
 
 from litestar.connection import ASGIConnection
+from litestar.datastructures import Cookie
 from litestar.di import NamedDependency
 from litestar.handlers.base import BaseRouteHandler
+from litestar.types import Message, Scope
 
 from kitchenasty.core.errors import Forbidden, RateLimited, Unauthorized
 from kitchenasty.core.ratelimit import SlidingWindowLimiter
 from kitchenasty.core.security import AUTH_COOKIE, Principal, Role, TokenClaims, TokenCodec
 
 _STATE_KEY = "kitchenasty_principal"
+_CLAIMS_KEY = "kitchenasty_claims"
+_RENEWED_KEY = "kitchenasty_renewed_token"
+RENEWED_TOKEN_HEADER = "X-Renewed-Token"  # noqa: S105 - a header name
+_COOKIE_PREFIX = f"{AUTH_COOKIE}=".encode()
 
 
 CurrentPrincipal: TypeAlias = NamedDependency[Principal]
@@ -29,22 +40,32 @@ MaybePrincipal: TypeAlias = NamedDependency[Principal | None]
 
 class PrincipalVerifier(Protocol):
     async def verify(self, claims: TokenClaims) -> Principal | None:
-        """The current principal for valid claims, or None if the account is gone or deactivated."""
+        """The current principal for valid claims; raises Unauthorized (or returns None) when the account is gone
+        or deactivated, or the session has ended."""
 
 
-def token_from(connection: ASGIConnection[Any, Any, Any, Any]) -> str | None:
+def auth_cookie(token: str, max_age: int) -> Cookie:
+    """The httpOnly cookie that carries the login token (browsers send it on pages, API calls and WebSockets)."""
+    return Cookie(key=AUTH_COOKIE, value=token, httponly=True, samesite="lax", path="/", max_age=max_age)
+
+
+def _token_and_source(connection: ASGIConnection[Any, Any, Any, Any]) -> tuple[str | None, str]:
     header = connection.headers.get("authorization")
     if header:
         scheme, _, value = header.partition(" ")
         if scheme.lower() == "bearer" and value.strip():
-            return value.strip()
-        return header  # present but malformed: treated as a bad token, never silently as anonymous
+            return value.strip(), "bearer"
+        return header, "bearer"  # present but malformed: treated as a bad token, never silently as anonymous
     cookie = connection.cookies.get(AUTH_COOKIE)
     if cookie:
-        return cookie
+        return cookie, "cookie"
     if connection.scope["type"] == "websocket":
-        return connection.query_params.get("token") or None
-    return None
+        return connection.query_params.get("token") or None, "query"
+    return None, ""
+
+
+def token_from(connection: ASGIConnection[Any, Any, Any, Any]) -> str | None:
+    return _token_and_source(connection)[0]
 
 
 async def resolve_principal(connection: ASGIConnection[Any, Any, Any, Any], *, strict: bool) -> Principal | None:
@@ -57,7 +78,7 @@ async def resolve_principal(connection: ASGIConnection[Any, Any, Any, Any], *, s
                 raise cached
             return None
         return cached
-    token = token_from(connection)
+    token, source = _token_and_source(connection)
     principal: Principal | None = None
     if token is not None:
         app_state = connection.app.state
@@ -73,8 +94,43 @@ async def resolve_principal(connection: ASGIConnection[Any, Any, Any, Any], *, s
             if strict:
                 raise
             return None
+        state[_CLAIMS_KEY] = claims
+        if source != "query" and codec.needs_renewal(claims):
+            state[_RENEWED_KEY] = (codec.renew(claims), source)
     state[_STATE_KEY] = principal
     return principal
+
+
+def session_claims(connection: ASGIConnection[Any, Any, Any, Any]) -> TokenClaims | None:
+    """The verified claims of the caller's token (after `resolve_principal`), or None when anonymous."""
+    return connection.scope.get("state", {}).get(_CLAIMS_KEY)
+
+
+def renewal_header(scope: Scope) -> tuple[bytes, bytes] | None:
+    """The header that hands a renewed token back (`Set-Cookie` or `X-Renewed-Token`), if this request earned one."""
+    renewed = scope.get("state", {}).get(_RENEWED_KEY)
+    if renewed is None:
+        return None
+    token, source = renewed
+    if source == "cookie":
+        codec: TokenCodec = scope["app"].state.tokens
+        return auth_cookie(token, int(codec.expiry.total_seconds())).to_encoded_header()
+    return RENEWED_TOKEN_HEADER.lower().encode(), token.encode()
+
+
+async def send_renewed_token(message: Message, scope: Scope) -> None:
+    """`before_send` hook: add the renewal header to the response, unless the response sets the auth cookie itself
+    (a login, or a logout clearing it)."""
+    if message["type"] != "http.response.start":
+        return
+    header = renewal_header(scope)
+    if header is None:
+        return
+    headers = list(message.get("headers", ()))
+    if any(name.lower() == b"set-cookie" and bytes(value).startswith(_COOKIE_PREFIX) for name, value in headers):
+        return
+    headers.append(header)
+    message["headers"] = headers
 
 
 async def provide_principal(request: ASGIConnection[Any, Any, Any, Any]) -> Principal | None:

@@ -9,6 +9,11 @@ The bridge turns committed domain events into room messages: `order.created` to 
 to the kitchen and to that order's room (as `order.statusUpdate`). The frame is encoded once per event; a socket
 only appends its own `seq`.
 
+Sessions: a socket admitted on a login (the kitchen; an order room without a tracking token) is closed with 4401
+as soon as that session ends (logout, password change, deactivation: the `auth.sessionsEnded` event), and every
+`LiveSessions.SWEEP_SECONDS` each such socket's token is verified again, which catches a session another process
+ended (the CLI's `set-password`, a second server on the same database).
+
 Heartbeat: a client may send `ping` (or `{"event":"ping"}`) and gets a `pong` message back, so a browser notices a
 dead server or network (it cannot see protocol-level pings). The server notices dead tablets through the
 WebSocket protocol pings uvicorn sends (every 20 s, 20 s timeout) and closes sockets whose backlog grows past
@@ -35,8 +40,10 @@ from litestar.plugins import InitPlugin
 from kitchenasty.core.config import BootSettings, ConfigError
 from kitchenasty.core.errors import DomainError
 from kitchenasty.core.events import DomainEvent, EventBus
+from kitchenasty.core.guards import PrincipalVerifier, renewal_header, session_claims
 from kitchenasty.core.http import json_too_deep
 from kitchenasty.core.logging import get_logger
+from kitchenasty.core.security import TokenClaims
 
 log = get_logger("kitchenasty.realtime")
 
@@ -52,6 +59,8 @@ CLOSE_NOT_FOUND = 4404
 CLOSE_TRY_AGAIN = 1013
 MAX_BACKLOG = 1000
 """Undelivered messages a socket may have queued before it is closed as stuck (it reconnects and resyncs)."""
+SESSION_ENDED_REASON = "Your session has ended; log in again."
+SESSIONS_ENDED_EVENT = "auth.sessionsEnded"
 
 _encode = msgspec.json.Encoder().encode
 
@@ -127,28 +136,94 @@ class RoomChannels(ChannelsPlugin):
         return {name: len(subscribers) for name, subscribers in self._channels.items() if subscribers}
 
 
-class RealtimeBridge(InitPlugin):
-    """Publishes committed order events to the rooms. Safe to call from another thread or event loop (the
-    event is handed to the app's loop), and a no-op while the app is not running."""
+class LiveSessions:
+    """The open room sockets admitted on a login session, each with the event that closes it (4401)."""
 
-    def __init__(self, channels: ChannelsPlugin) -> None:
+    SWEEP_SECONDS = 2.0
+    """How often open sockets' tokens are verified again (for sessions ended by another process)."""
+
+    def __init__(self, verifier: PrincipalVerifier) -> None:
+        self.verifier = verifier
+        self._open: dict[asyncio.Event, TokenClaims] = {}
+        self._sweeper: asyncio.Task[None] | None = None
+
+    def watch(self, claims: TokenClaims) -> asyncio.Event:
+        ended = asyncio.Event()
+        self._open[ended] = claims
+        return ended
+
+    def unwatch(self, ended: asyncio.Event) -> None:
+        self._open.pop(ended, None)
+
+    def end(self, principal_type: str, principal_id: str, session_id: str | None) -> None:
+        """Close the sockets of one session, or (`session_id` None) of every session of a principal."""
+        for ended, claims in list(self._open.items()):
+            if claims.type == principal_type and claims.id == principal_id and session_id in (None, claims.session):
+                ended.set()
+
+    async def sweep(self) -> None:
+        """Verify every open socket's token again; close those whose session or account is gone."""
+        for ended, claims in list(self._open.items()):
+            if ended.is_set():
+                continue
+            try:
+                still = await self.verifier.verify(claims)
+            except DomainError:
+                still = None
+            except Exception:  # a database hiccup must not close every kitchen display
+                log.exception("session sweep failed")
+                return
+            if still is None:
+                ended.set()
+
+    def start(self) -> None:
+        self._sweeper = asyncio.get_running_loop().create_task(self._sweep_forever())
+
+    async def stop(self) -> None:
+        if self._sweeper is not None:
+            self._sweeper.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._sweeper
+            self._sweeper = None
+
+    async def _sweep_forever(self) -> None:
+        while True:
+            await asyncio.sleep(self.SWEEP_SECONDS)
+            if self._open:
+                await self.sweep()
+
+
+class RealtimeBridge(InitPlugin):
+    """Publishes committed order events to the rooms, and closes the sockets of ended sessions. Safe to call from
+    another thread or event loop (the event is handed to the app's loop), and a no-op while the app is not running."""
+
+    def __init__(self, channels: ChannelsPlugin, sessions: LiveSessions) -> None:
         self.channels = channels
+        self.sessions = sessions
         self._loop: asyncio.AbstractEventLoop | None = None
 
     def attach(self, bus: EventBus) -> None:
         bus.subscribe(ORDER_CREATED, self.on_order_created)
         bus.subscribe("order.statusChanged", self.on_order_status_changed)
+        bus.subscribe(SESSIONS_ENDED_EVENT, self.on_sessions_ended)
 
     def on_app_init(self, app_config: AppConfig) -> AppConfig:
         app_config.on_startup.append(self._started)
         app_config.on_shutdown.append(self._stopped)
+        app_config.state["live_sessions"] = self.sessions
         return app_config
 
     async def _started(self, *_: Any) -> None:
         self._loop = asyncio.get_running_loop()
+        self.sessions.start()
 
     async def _stopped(self, *_: Any) -> None:
         self._loop = None
+        await self.sessions.stop()
+
+    def on_sessions_ended(self, event: DomainEvent) -> None:
+        ended = (getattr(event, "principal_type", ""), getattr(event, "principal_id", ""))
+        self._in_loop(self.sessions.end, *ended, getattr(event, "session_id", None))
 
     def on_order_created(self, event: DomainEvent) -> None:
         found = _order_json(event)
@@ -162,6 +237,10 @@ class RealtimeBridge(InitPlugin):
             self.publish(frame_head(ORDER_STATUS_UPDATE, raw), [KITCHEN_ROOM, order_room(order_id)])
 
     def publish(self, head: bytes, rooms: list[str]) -> None:
+        self._in_loop(self.channels.publish, head, rooms)
+
+    def _in_loop(self, fn: Callable[..., Any], *args: Any) -> None:
+        """Run `fn(*args)` on the app's loop: now when called on it, else handed over from the other thread."""
         loop = self._loop
         if loop is None or loop.is_closed():
             return
@@ -170,19 +249,19 @@ class RealtimeBridge(InitPlugin):
         except RuntimeError:
             running = None
         if running is loop:
-            self.channels.publish(head, rooms)
+            fn(*args)
         else:
-            loop.call_soon_threadsafe(self._publish_in_loop, head, rooms)
+            loop.call_soon_threadsafe(self._if_running, fn, args)
 
-    def _publish_in_loop(self, head: bytes, rooms: list[str]) -> None:
+    def _if_running(self, fn: Callable[..., Any], args: tuple[Any, ...]) -> None:
         if self._loop is not None:
-            self.channels.publish(head, rooms)
+            fn(*args)
 
 
 def realtime_plugins(settings: BootSettings, services: Any) -> list[Any]:
     """The channels plugin (rooms) and the bridge from `services.bus` to it."""
     channels = RoomChannels(backend=channels_backend(settings.channels_backend), arbitrary_channels_allowed=True)
-    bridge = RealtimeBridge(channels)
+    bridge = RealtimeBridge(channels, LiveSessions(services.sessions))
     bridge.attach(services.bus)
     return [channels, bridge]
 
@@ -196,6 +275,8 @@ class RoomJoin:
 
     rooms: list[str]
     snapshot: Callable[[], Awaitable[Any]]
+    by_session: bool = False
+    """Admitted on the caller's login session: the socket closes (4401) when that session ends."""
 
 
 class RoomSocket:
@@ -222,6 +303,12 @@ class RoomSocket:
                 await self.socket.close(CLOSE_TRY_AGAIN, "Too far behind; reconnect for a fresh snapshot")
                 return
             await self.send_head(head)
+
+    async def close_when(self, ended: asyncio.Event) -> None:
+        """Close with 4401 once the login session that admitted this socket has ended."""
+        await ended.wait()
+        async with self._lock:
+            await self.socket.close(CLOSE_UNAUTHORIZED, SESSION_ENDED_REASON)
 
     async def listen(self) -> None:
         """Answer heartbeats until the client goes away."""
@@ -259,19 +346,32 @@ async def serve_room(
     socket: WebSocket[Any, Any, Any], channels: ChannelsPlugin, join: Callable[[], Awaitable[RoomJoin]]
 ) -> None:
     """Accept `socket`, authorise it with `join` (a refusal closes with 4401/4403/4404 and the reason), subscribe it
-    to its rooms, send the snapshot, then stream the rooms' messages until it disconnects."""
-    await socket.accept()
+    to its rooms, send the snapshot, then stream the rooms' messages until it disconnects or its session ends.
+
+    An admitted handshake renews a login cookie past half its lifetime (`Set-Cookie` on the upgrade response), so
+    it is authorised before it is accepted; a refusal still needs an accepted socket to carry its close code."""
     try:
         joined = await join()
     except DomainError as refusal:
+        await socket.accept()
         reason = refusal.message.encode("utf-8")[:120].decode("utf-8", "ignore")  # a close reason fits 123 bytes
         await socket.close(_close_code(refusal), reason)
         return
+    renewed = renewal_header(socket.scope)
+    await socket.accept(headers=[renewed] if renewed else None)
     room = RoomSocket(socket)
-    with contextlib.suppress(WebSocketDisconnect):
-        async with channels.start_subscription(joined.rooms) as subscriber:
-            await room.send(SNAPSHOT, await joined.snapshot())
-            await _run_until_first_done(room.forward(subscriber), room.listen())
+    sessions: LiveSessions | None = getattr(socket.app.state, "live_sessions", None)
+    claims = session_claims(socket) if joined.by_session else None
+    ended = sessions.watch(claims) if sessions is not None and claims is not None else None
+    try:
+        with contextlib.suppress(WebSocketDisconnect):
+            async with channels.start_subscription(joined.rooms) as subscriber:
+                await room.send(SNAPSHOT, await joined.snapshot())
+                watchers = [room.close_when(ended)] if ended is not None else []
+                await _run_until_first_done(room.forward(subscriber), room.listen(), *watchers)
+    finally:
+        if sessions is not None and ended is not None:
+            sessions.unwatch(ended)
 
 
 async def _run_until_first_done(*coros: Awaitable[None]) -> None:

@@ -1,4 +1,9 @@
-"""Passwords (argon2), login tokens (JWT HS256) and one-time tokens (random, stored as SHA-256)."""
+"""Passwords (argon2), login tokens (JWT HS256) and one-time tokens (random, stored as SHA-256).
+
+A login token names its session (`sid`, random per login, kept when the token is renewed) and carries the
+principal's token version (`ver`): logout ends one session, bumping the version (password change, reset,
+deactivation) ends them all. The server checks both on every request and socket join.
+"""
 
 from __future__ import annotations
 
@@ -64,6 +69,8 @@ class Principal(msgspec.Struct, frozen=True):
     email: str
     type: PrincipalType
     role: Role | None = None
+    session: str = ""
+    """The login session the caller's token names (empty for principals not built from a token)."""
 
     @property
     def is_staff(self) -> bool:
@@ -74,12 +81,22 @@ class Principal(msgspec.Struct, frozen=True):
         return self.type == "customer"
 
 
+def new_session_id() -> str:
+    return secrets.token_urlsafe(16)
+
+
 @dataclass(frozen=True)
 class TokenClaims:
     id: str
     email: str
     type: PrincipalType
     role: Role | None = None
+    session: str = ""
+    """The login session (`sid`); `encode` starts a new one when empty."""
+    version: int = 0
+    """The principal's token version (`ver`) when the token was issued."""
+    issued_at: int = 0
+    expires_at: int = 0
 
 
 class TokenCodec:
@@ -95,6 +112,8 @@ class TokenCodec:
             "id": claims.id,
             "email": claims.email,
             "type": claims.type,
+            "sid": claims.session or new_session_id(),
+            "ver": claims.version,
             "iat": int(issued.timestamp()),
             "exp": int((issued + self.expiry).timestamp()),
         }
@@ -102,19 +121,41 @@ class TokenCodec:
             payload["role"] = claims.role
         return jwt.encode(payload, self._secret, algorithm=JWT_ALGORITHM)
 
+    def needs_renewal(self, claims: TokenClaims, *, now: datetime | None = None) -> bool:
+        """Past half its lifetime: a request made with it gets a fresh token for the same session (sliding)."""
+        moment = (now or datetime.now(UTC)).timestamp()
+        return moment - claims.issued_at >= self.expiry.total_seconds() / 2
+
+    def renew(self, claims: TokenClaims) -> str:
+        """A fresh token for the same session and version; only for claims the server has just verified."""
+        return self.encode(claims)
+
     def decode(self, token: str) -> TokenClaims:
         try:
             payload = jwt.decode(
-                token, self._secret, algorithms=[JWT_ALGORITHM], options={"require": ["exp", "iat", "id", "type"]}
+                token,
+                self._secret,
+                algorithms=[JWT_ALGORITHM],
+                options={"require": ["exp", "iat", "id", "type", "sid", "ver"]},
             )
         except jwt.PyJWTError:
             raise Unauthorized("Invalid or expired token", code="INVALID_TOKEN") from None
         kind = payload.get("type")
         role = payload.get("role")
+        session, version = payload.get("sid"), payload.get("ver")
         if kind not in ("staff", "customer") or not isinstance(payload.get("id"), str):
+            raise Unauthorized("Invalid or expired token", code="INVALID_TOKEN")
+        if not isinstance(session, str) or not session or not isinstance(version, int) or isinstance(version, bool):
             raise Unauthorized("Invalid or expired token", code="INVALID_TOKEN")
         if kind == "staff" and role not in ROLES:
             raise Unauthorized("Invalid or expired token", code="INVALID_TOKEN")
         return TokenClaims(
-            id=payload["id"], email=str(payload.get("email", "")), type=kind, role=role if kind == "staff" else None
+            id=payload["id"],
+            email=str(payload.get("email", "")),
+            type=kind,
+            role=role if kind == "staff" else None,
+            session=session,
+            version=version,
+            issued_at=int(payload["iat"]),
+            expires_at=int(payload["exp"]),
         )

@@ -9,7 +9,7 @@ from litestar.params import FromPath, JSONBody
 from litestar.status_codes import HTTP_200_OK, HTTP_201_CREATED
 
 from kitchenasty.core.api import Message, Ok, Page, PageParams, ok, page
-from kitchenasty.core.guards import MaybePrincipal, manager_or_admin, staff_only
+from kitchenasty.core.guards import MaybePrincipal, manager_or_admin, rate_limited, staff_only
 from kitchenasty.core.http import LimitQuery, PageQuery
 from kitchenasty.coupons.schemas import CouponIn, CouponOut, CouponUpdateIn, CouponValidateIn, CouponValidateOut
 from kitchenasty.services import ServicesDep
@@ -19,7 +19,12 @@ class CouponController(Controller):
     path = "/api/coupons"
     tags = ["coupons"]
 
-    @post("/validate", status_code=HTTP_200_OK, summary="What a coupon code takes off a subtotal (public)")
+    @post(
+        "/validate",
+        guards=[rate_limited("coupon")],
+        status_code=HTTP_200_OK,
+        summary="What a coupon code takes off a subtotal (public; throttled per client against guessing)",
+    )
     async def validate_coupon(
         self, data: JSONBody[CouponValidateIn], services: ServicesDep, principal: MaybePrincipal
     ) -> Ok[CouponValidateOut]:

@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from sqlalchemy import String
+from sqlalchemy import Integer, String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from kitchenasty.core.schema import Base, IdMixin, TimestampMixin
@@ -15,3 +15,5 @@ class Customer(IdMixin, TimestampMixin, Base):
     password_hash: Mapped[str | None] = mapped_column(String(255))
     name: Mapped[str] = mapped_column(String(120), nullable=False)
     phone: Mapped[str | None] = mapped_column(String(40))
+    token_version: Mapped[int] = mapped_column(Integer, nullable=False, default=0, server_default="0")
+    """Raised to end every session at once (password reset); tokens carry the version they had."""

@@ -5,7 +5,8 @@
 - `ws /api/ws/orders/{orderId}`: the order's customer, staff, or `?tracking=<trackingToken>`; snapshot = the order.
 
 Refusals close with 4401 (no or bad credentials), 4403 (not allowed here, or a handshake from another origin's
-page: it would carry the staff cookie) or 4404 (no such order).
+page: it would carry the staff cookie) or 4404 (no such order). A socket admitted on a login (the kitchen; an order
+room without `?tracking=`) closes with 4401 when that session ends.
 """
 
 from __future__ import annotations
@@ -32,7 +33,7 @@ async def kitchen_socket(socket: WebSocket[Any, Any, Any], services: ServicesDep
     async def join() -> RoomJoin:
         require_own_origin(socket, services.boot.public_url)
         await staff_only(socket, socket.route_handler)
-        return RoomJoin([KITCHEN_ROOM], services.orders.kitchen_snapshot)
+        return RoomJoin([KITCHEN_ROOM], services.orders.kitchen_snapshot, by_session=True)
 
     await serve_room(socket, channels, join)
 
@@ -57,7 +58,7 @@ async def order_socket(
             return await services.orders.get_for_viewer(order_id, principal, tracking)
 
         await snapshot()  # authorise before joining the room (NotFound -> 4404, Forbidden -> 4403)
-        return RoomJoin([order_room(order_id)], snapshot)
+        return RoomJoin([order_room(order_id)], snapshot, by_session=not tracking)
 
     await serve_room(socket, channels, join)
 

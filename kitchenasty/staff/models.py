@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import Boolean, ForeignKey, String
+from sqlalchemy import Boolean, ForeignKey, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from kitchenasty.core.schema import Base, IdMixin, TimestampMixin, UTCDateTime, utcnow
@@ -20,6 +20,8 @@ class StaffUser(IdMixin, TimestampMixin, Base):
     phone: Mapped[str | None] = mapped_column(String(40))
     is_active: Mapped[bool] = mapped_column(Boolean, nullable=False, default=True)
     location_id: Mapped[str | None] = mapped_column(ForeignKey("locations.id", ondelete="SET NULL"))
+    token_version: Mapped[int] = mapped_column(Integer, nullable=False, default=0, server_default="0")
+    """Raised to end every session at once (password change, deactivation); tokens carry the version they had."""
 
 
 class StaffInvite(IdMixin, Base):

@@ -1,8 +1,11 @@
-"""Staff accounts and invitations. The last active SUPER_ADMIN can be neither demoted nor deactivated."""
+"""Staff accounts and invitations. The last active SUPER_ADMIN can be neither demoted nor deactivated.
+
+Deactivating an account or setting its password ends all of its sessions (`auth.sessions`); a role change keeps
+them and applies to their next request.
+"""
 
 from __future__ import annotations
 
-import time
 from datetime import timedelta
 from html import escape
 
@@ -10,6 +13,7 @@ from sqlalchemy import func, or_, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from kitchenasty.auth.sessions import end_all_sessions
 from kitchenasty.core import outbox
 from kitchenasty.core.api import PageParams, provided
 from kitchenasty.core.db import Database
@@ -19,7 +23,6 @@ from kitchenasty.core.schema import iso, utcnow
 from kitchenasty.core.security import (
     Principal,
     Role,
-    TokenClaims,
     hash_password,
     hash_token,
     new_one_time_token,
@@ -159,11 +162,13 @@ class StaffService:
                     raise ValidationFailed("Cannot change your own role", code="OWN_ROLE")
                 if user.role == "SUPER_ADMIN" and user.is_active and not await _other_active_admins(session, staff_id):
                     raise ValidationFailed("Cannot demote the last active super admin", code="LAST_ADMIN")
-            if fields.get("is_active") is False and user.is_active:
+            deactivating = fields.get("is_active") is False and user.is_active
+            if deactivating:
                 if staff_id == actor.id:
                     raise ValidationFailed("Cannot deactivate your own account", code="OWN_ACCOUNT")
                 if user.role == "SUPER_ADMIN" and not await _other_active_admins(session, staff_id):
                     raise ValidationFailed("Cannot deactivate the last active super admin", code="LAST_ADMIN")
+                end_all_sessions(session, user)
             if fields.get("location_id") and await session.get(Location, fields["location_id"]) is None:
                 raise ValidationFailed("Location not found", code="LOCATION_NOT_FOUND")
             for key, value in fields.items():
@@ -180,8 +185,21 @@ class StaffService:
                 raise ValidationFailed("Cannot deactivate your own account", code="OWN_ACCOUNT")
             if user.role == "SUPER_ADMIN" and user.is_active and not await _other_active_admins(session, staff_id):
                 raise ValidationFailed("Cannot deactivate the last active super admin", code="LAST_ADMIN")
+            if user.is_active:
+                end_all_sessions(session, user)
             user.is_active = False
             notify(session, StaffChanged(staff_id=staff_id))
+
+    async def set_password(self, email: str, password: str) -> StaffUser:
+        """The owner's way back in (`kitchenasty set-password`): a new password, and every session ends."""
+        password_hash = hash_password(password)
+        async with self.db.transaction() as session:
+            user = await session.scalar(select(StaffUser).where(StaffUser.email == normalise_email(email)))
+            if user is None:
+                raise NotFound(f"No staff account for {email}", code="STAFF_NOT_FOUND")
+            user.password_hash = password_hash
+            end_all_sessions(session, user)
+        return user
 
     # ---------------------------------------------------------------- invitations
 
@@ -268,39 +286,3 @@ class StaffService:
             user = StaffUser(email=invite.email, password_hash=password_hash, name=name.strip(), role=invite.role)
             session.add(user)
         return user
-
-
-class StaffDirectory:
-    """Verifies staff tokens against the account (active, current role), with a short in-process cache."""
-
-    TTL_SECONDS = 10.0
-
-    def __init__(self, db: Database) -> None:
-        self.db = db
-        self._cache: dict[str, tuple[float, Principal | None]] = {}
-
-    def forget(self, event: DomainEvent) -> None:
-        staff_id = getattr(event, "staff_id", None)
-        if staff_id:
-            self._cache.pop(staff_id, None)
-
-    async def verify(self, claims: TokenClaims) -> Principal | None:
-        if claims.type == "customer":
-            return Principal(id=claims.id, email=claims.email, type="customer")
-        now = time.monotonic()
-        hit = self._cache.get(claims.id)
-        if hit is not None and now - hit[0] < self.TTL_SECONDS:
-            return hit[1]
-        async with self.db.session() as session:
-            row = (
-                await session.execute(
-                    select(StaffUser.email, StaffUser.role, StaffUser.is_active).where(StaffUser.id == claims.id)
-                )
-            ).first()
-        principal = None
-        if row is not None and row.is_active:
-            principal = Principal(id=claims.id, email=row.email, type="staff", role=row.role)
-        if len(self._cache) > 10_000:
-            self._cache.clear()
-        self._cache[claims.id] = (now, principal)
-        return principal

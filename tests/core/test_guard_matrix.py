@@ -12,7 +12,10 @@ from litestar import Litestar
 from litestar.routes import HTTPRoute
 from litestar.testing import AsyncTestClient
 
+from kitchenasty.core.security import PrincipalType
+from kitchenasty.customers.models import Customer
 from kitchenasty.services import Services
+from kitchenasty.staff.models import StaffUser
 from tests.factories import bearer, make_customer, make_staff
 
 TESTS_DIR = Path(__file__).resolve().parent.parent
@@ -69,16 +72,17 @@ def test_every_route_has_a_matrix_entry(app: Litestar) -> None:
 
 @pytest.mark.slow
 async def test_guards_match_the_matrix(client: AsyncTestClient[Litestar], app: Litestar, services: Services) -> None:
-    headers: dict[str, dict[str, str]] = {"anonymous": {}}
-    customer = await make_customer(services)
-    headers["customer"] = bearer(services.auth.issue("customer", customer))
+    accounts: dict[str, tuple[PrincipalType, StaffUser | Customer]] = {
+        "customer": ("customer", await make_customer(services))
+    }
     for role in ("STAFF", "MANAGER", "SUPER_ADMIN"):
-        user = await make_staff(services, role)  # type: ignore[arg-type]
-        headers[role] = bearer(services.auth.issue("staff", user))
+        accounts[role] = ("staff", await make_staff(services, role))  # type: ignore[arg-type]
     matrix = load_matrix()
     failures = []
     for method, path in registered_routes(app):
         level = matrix[(method, path)]
+        # a fresh session for every route: POST /api/auth/logout ends the one it is called with
+        headers = {"anonymous": {}} | {who: bearer(services.auth.issue(*account)) for who, account in accounts.items()}
         for who in PRINCIPALS:
             kwargs: dict[str, object] = {"headers": headers[who]}
             if method in ("POST", "PUT", "PATCH"):

@@ -6,6 +6,7 @@ import base64
 import json
 from datetime import UTC, datetime, timedelta
 
+import jwt
 from litestar import Litestar
 from litestar.testing import AsyncTestClient
 
@@ -120,3 +121,14 @@ async def test_cookie_token_authenticates(client: AsyncTestClient[Litestar], ser
     assert response.status_code == 200
     logout = await client.post("/api/auth/logout")
     assert "Max-Age=0" in logout.headers["set-cookie"]
+
+
+async def test_token_without_a_session_is_401(client: AsyncTestClient[Litestar], services: Services) -> None:
+    """Tokens from before sessions (no `sid`/`ver`) cannot be checked for revocation, so they are refused."""
+    user = await make_staff(services, "SUPER_ADMIN")
+    now = int(datetime.now(UTC).timestamp())
+    payload = {"id": user.id, "email": user.email, "type": "staff", "role": "SUPER_ADMIN", "iat": now, "exp": now + 60}
+    legacy = jwt.encode(payload, services.boot.secret_key or "", algorithm="HS256")
+    status, body = await me(client, legacy)
+    assert status == 401
+    assert body["code"] == "INVALID_TOKEN"

@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises: 
-Create Date: 2026-11-25 13:29:58.934570
+Create Date: 2026-12-02 01:11:45.128132
 """
 
 from __future__ import annotations
@@ -67,12 +67,24 @@ def upgrade() -> None:
     sa.Column('password_hash', sa.String(length=255), nullable=True),
     sa.Column('name', sa.String(length=120), nullable=False),
     sa.Column('phone', sa.String(length=40), nullable=True),
+    sa.Column('token_version', sa.Integer(), server_default='0', nullable=False),
     sa.Column('id', sa.String(length=32), nullable=False),
     sa.Column('created_at', kitchenasty.core.schema.UTCDateTime(), nullable=False),
     sa.Column('updated_at', kitchenasty.core.schema.UTCDateTime(), nullable=False),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_customers')),
     sa.UniqueConstraint('email', name=op.f('uq_customers_email'))
     )
+    op.create_table('ended_sessions',
+    sa.Column('id', sa.String(length=32), nullable=False),
+    sa.Column('principal_type', sa.String(length=16), nullable=False),
+    sa.Column('principal_id', sa.String(length=32), nullable=False),
+    sa.Column('expires_at', kitchenasty.core.schema.UTCDateTime(), nullable=False),
+    sa.Column('created_at', kitchenasty.core.schema.UTCDateTime(), nullable=False),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_ended_sessions'))
+    )
+    with op.batch_alter_table('ended_sessions', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_ended_sessions_expires_at'), ['expires_at'], unique=False)
+
     op.create_table('events',
     sa.Column('name', sa.String(length=64), nullable=False),
     sa.Column('payload', sa.JSON(), nullable=False),
@@ -250,6 +262,7 @@ def upgrade() -> None:
     sa.Column('phone', sa.String(length=40), nullable=True),
     sa.Column('is_active', sa.Boolean(), nullable=False),
     sa.Column('location_id', sa.String(length=32), nullable=True),
+    sa.Column('token_version', sa.Integer(), server_default='0', nullable=False),
     sa.Column('id', sa.String(length=32), nullable=False),
     sa.Column('created_at', kitchenasty.core.schema.UTCDateTime(), nullable=False),
     sa.Column('updated_at', kitchenasty.core.schema.UTCDateTime(), nullable=False),
@@ -502,6 +515,10 @@ def downgrade() -> None:
         batch_op.drop_index('ix_events_unprocessed')
 
     op.drop_table('events')
+    with op.batch_alter_table('ended_sessions', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_ended_sessions_expires_at'))
+
+    op.drop_table('ended_sessions')
     op.drop_table('customers')
     op.drop_table('coupons')
     with op.batch_alter_table('automation_rules', schema=None) as batch_op:

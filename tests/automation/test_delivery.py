@@ -383,7 +383,7 @@ async def test_failed_delivery_can_be_retried_through_the_api(app_factory) -> No
                 return rows[0] if rows and rows[0].status == "FAILED" else None
 
             delivery = await eventually(failed)
-            assert (delivery.attempts, delivery.last_error) == (2, "HTTP 503 from 127.0.0.1: {}")
+            assert (delivery.attempts, delivery.last_error) == (2, "HTTP 503 from 127.0.0.1: server error")
             listed = await client.get("/api/automation/deliveries", headers=admin, params={"status": "FAILED"})
             assert listed.json()["pagination"]["total"] == 1
 

@@ -115,11 +115,10 @@ async def test_webhook_signature_is_an_hmac_of_the_exact_body(boot: BootSettings
 
 
 async def test_webhook_redirects_are_not_followed(boot: BootSettings) -> None:
-    with HTTPReceiver(responses=[302]) as receiver:
+    where = {"Location": "http://169.254.169.254/latest/meta-data/"}
+    with HTTPReceiver(responses=[302], headers=where) as receiver:
         async with http_out.new_client(OutboundPolicy(boot.outbound_allowed_hosts)) as client:
-            with pytest.raises(
-                http_out.OutgoingError, match=r"^HTTP 302 from 127\.0\.0\.1: redirect not followed$"
-            ):
+            with pytest.raises(http_out.OutgoingError, match=r"^HTTP 302 from 127\.0\.0\.1: redirect not followed$"):
                 await http_out.post_webhook(
                     client, url=receiver.url, body=b"{}", secret="k", event="e", delivery_id="d1"
                 )

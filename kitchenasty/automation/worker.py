@@ -602,6 +602,7 @@ class OutboxWorker:
             from_number=fields["smsFromNumber"],
             to=message.recipient,
             body=message.body or "",
+            delivery_id=message.id,
         )
 
     async def signing_secret(self) -> str:

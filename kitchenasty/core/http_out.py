@@ -159,8 +159,10 @@ async def send_sms(
     from_number: str,
     to: str,
     body: str,
+    delivery_id: str | None = None,
 ) -> int:
-    """Twilio-compatible: POST {base}/2010-04-01/Accounts/{sid}/Messages.json, form To/From/Body, basic auth."""
+    """Twilio-compatible: POST {base}/2010-04-01/Accounts/{sid}/Messages.json, form To/From/Body, basic auth;
+    `X-KitchenAsty-Delivery` carries the delivery id (the same on every attempt) for a gateway that de-duplicates."""
     register_secret(auth_token)
     url = f"{base_url.rstrip('/')}/2010-04-01/Accounts/{account_sid}/Messages.json"
     response = await _post(
@@ -168,6 +170,7 @@ async def send_sms(
         url,
         data={"To": to, "From": from_number, "Body": body[:SMS_MAX_CHARS]},
         auth=httpx.BasicAuth(account_sid, auth_token),
+        headers={DELIVERY_HEADER: delivery_id} if delivery_id else None,
     )
     if not response.is_success:
         raise OutgoingError(_describe(response))

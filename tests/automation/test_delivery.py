@@ -314,6 +314,7 @@ async def test_sms_action_posts_to_the_twilio_compatible_api(
     expected_auth = base64.b64encode(b"AC0123456789:sms-token-secret-42").decode()
     assert request.headers["authorization"] == f"Basic {expected_auth}"
     assert (delivery.channel, delivery.recipient) == ("sms", GUEST_PHONE)
+    assert request.headers["x-kitchenasty-delivery"] == delivery.id
 
 
 async def test_customer_registered_rule_mails_the_managers_and_the_customer(

@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import socket
+import ssl
 import threading
 import time
 from collections.abc import Callable, Iterator
@@ -212,7 +213,7 @@ class ReceivedRequest:
 @dataclass
 class HTTPReceiver:
     """A real HTTP server that records requests; `responses` is consumed in order (then 200 forever), each answered
-    with `body` and `headers`. With `hold`, answers wait until `release()`."""
+    with `body` and `headers`. With `hold`, answers wait until `release()`; with `tls`, it speaks HTTPS."""
 
     responses: list[int] = field(default_factory=list)
     port: int = field(default_factory=free_port)
@@ -220,6 +221,7 @@ class HTTPReceiver:
     body: bytes = b"{}"
     headers: dict[str, str] = field(default_factory=dict)
     hold: bool = False
+    tls: ssl.SSLContext | None = None
 
     def __post_init__(self) -> None:
         receiver = self
@@ -251,11 +253,13 @@ class HTTPReceiver:
             do_POST = do_GET = do_PUT = _handle
 
         self.server = ThreadingHTTPServer(("127.0.0.1", self.port), Handler)
+        if self.tls is not None:
+            self.server.socket = self.tls.wrap_socket(self.server.socket, server_side=True)
         self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
 
     @property
     def url(self) -> str:
-        return f"http://127.0.0.1:{self.port}"
+        return f"{'https' if self.tls else 'http'}://127.0.0.1:{self.port}"
 
     def wait_for(self, count: int, timeout: float = 10.0) -> list[ReceivedRequest]:
         deadline = time.monotonic() + timeout

@@ -8,9 +8,11 @@ from __future__ import annotations
 
 import ipaddress
 import json
+import ssl
 from pathlib import Path
 
 import pytest
+import trustme
 from litestar import Litestar
 from litestar.testing import AsyncTestClient
 
@@ -312,3 +314,30 @@ async def test_sms_last_error_shows_the_status_and_our_reason_never_the_answer(a
             await status_changed(services, "READY")
             delivery = await settled(services)
     assert (delivery.status, delivery.last_error) == ("FAILED", "HTTP 400 from 127.0.0.1: request refused")
+
+
+async def test_outbound_client_connects_to_the_checked_address_and_verifies_the_url_host_name() -> None:
+    ca = trustme.CA()
+    server_tls = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+    ca.issue_cert("localhost").configure_cert(server_tls)  # a certificate for the name only, not for 127.0.0.1
+    client_tls = ssl.create_default_context()
+    ca.configure_trust(client_tls)
+    with HTTPReceiver(tls=server_tls) as receiver:
+        policy = OutboundPolicy(["localhost", "127.0.0.1"])
+        async with http_out.new_client(policy, verify=client_tls) as client:
+            status = await http_out.post_webhook(
+                client,
+                url=f"https://localhost:{receiver.port}/hook",
+                body=b"{}",
+                secret="k",
+                event="e",
+                delivery_id="d",
+            )
+            with pytest.raises(
+                http_out.OutgoingError, match=r"^cannot reach 127\.0\.0\.1: its TLS certificate is not valid"
+            ):
+                await http_out.post_webhook(
+                    client, url=f"{receiver.url}/hook", body=b"{}", secret="k", event="e", delivery_id="d"
+                )
+        assert status == 200
+        assert [r.path for r in receiver.requests] == ["/hook"]

@@ -202,6 +202,10 @@ class AutomationService:
                 continue
             try:
                 await self.worker.policy.check_url(action["url"])
+            except ValueError:
+                raise ValidationFailed(
+                    f"actions[{index}].url {action['url']!r} is not a valid URL", code="INVALID_RULE"
+                ) from None
             except TargetRefused as exc:
                 hint = (
                     "A SUPER_ADMIN can allow private network targets (advanced.allowPrivateNetworkTargets)."

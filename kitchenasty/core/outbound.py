@@ -148,14 +148,19 @@ class OutboundPolicy:
         return _unique(found)
 
     async def check_url(self, url: str) -> None:
-        """Save-time check of a URL: raises TargetRefused. A name that does not resolve within
-        SAVE_RESOLVE_SECONDS passes: the check made when connecting is the one that counts."""
-        parsed = httpx.URL(url)
-        port = parsed.port or (443 if parsed.scheme == "https" else 80)
+        """Save-time check of a URL: raises TargetRefused, or ValueError when the client could not use it. A name
+        that does not resolve within SAVE_RESOLVE_SECONDS passes: the check made when connecting is the one that
+        counts."""
+        try:
+            parsed = httpx.URL(url)
+            port = parsed.port or (443 if parsed.scheme == "https" else 80)
+            host = parsed.host
+        except (httpx.InvalidURL, UnicodeError) as exc:
+            raise ValueError(str(exc)) from None
         try:
             with anyio.fail_after(SAVE_RESOLVE_SECONDS):
-                await self.addresses(parsed.host, port)
-        except OSError:  # TimeoutError included
+                await self.addresses(host, port)
+        except (OSError, UnicodeError):  # TimeoutError included; UnicodeError: not a valid IDNA name
             return
 
 
@@ -183,7 +188,7 @@ class GuardedBackend(httpcore.AsyncNetworkBackend):
                 addresses = await self.policy.addresses(host, port)
         except TimeoutError:
             raise httpcore.ConnectTimeout(f"resolving {host} took too long") from None
-        except OSError:
+        except (OSError, UnicodeError):
             raise httpcore.ConnectError(f"cannot resolve {host}") from None
         error: Exception = httpcore.ConnectError(f"no address for {host}")
         for address in addresses:

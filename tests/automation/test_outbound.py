@@ -209,6 +209,19 @@ async def test_rules_api_private_targets_need_the_advanced_setting(
     assert "127.0.0.1 is a loopback address" in loopback.json()["error"]
 
 
+@pytest.mark.parametrize("url", ["http://hooks.example:abc/", "http://hooks.example:99999/", "http://xn--zz/"])
+async def test_rules_api_refuses_a_webhook_url_the_client_could_not_use(
+    client: AsyncTestClient[Litestar], services: Services, url: str
+) -> None:
+    manager = await staff_headers(services, "MANAGER")
+    response = await client.post("/api/automation-rules", headers=manager, json=webhook_rule(url))
+    assert response.status_code == 400, response.text
+    assert (response.json()["code"], response.json()["error"]) == (
+        "INVALID_RULE",
+        f"actions[0].url {url!r} is not a valid URL",
+    )
+
+
 async def test_rules_api_accepts_a_name_that_does_not_resolve_yet(
     client: AsyncTestClient[Litestar], services: Services
 ) -> None:

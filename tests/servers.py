@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import socket
+import ssl
 import threading
 import time
 from collections.abc import Callable, Iterator
@@ -112,15 +113,28 @@ class ReceivedMail:
 
 
 class _Collector:
-    def __init__(self, inbox: list[ReceivedMail], lock: threading.Condition) -> None:
+    def __init__(
+        self, inbox: list[ReceivedMail], lock: threading.Condition, hold: frozenset[str], released: threading.Event
+    ) -> None:
         self.inbox = inbox
         self.lock = lock
+        self.hold = hold
+        self.released = released
+
+    async def _held(self, command: str) -> None:
+        while command in self.hold and not self.released.is_set():
+            await asyncio.sleep(0.02)
 
     async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:
         with self.lock:
             self.inbox.append(ReceivedMail(envelope.mail_from, list(envelope.rcpt_tos), envelope.original_content))
             self.lock.notify_all()
+        await self._held("DATA")
         return "250 OK"
+
+    async def handle_QUIT(self, server: Any, session: Any, envelope: Any) -> str:
+        await self._held("QUIT")
+        return "221 Bye"
 
 
 class _ClosingController(Controller):
@@ -151,19 +165,27 @@ class _ClosingController(Controller):
 
 
 class SMTPServer:
-    """A real SMTP server on 127.0.0.1 that keeps every message it receives."""
+    """A real SMTP server on 127.0.0.1 that keeps every message it receives (when DATA arrives). `hold` names
+    commands ("DATA", "QUIT") whose answer waits until `release()`, like a slow server holding its "250 OK"."""
 
-    def __init__(self, port: int | None = None) -> None:
+    def __init__(self, port: int | None = None, *, hold: tuple[str, ...] = ()) -> None:
         self.port = port or free_port()
         self.inbox: list[ReceivedMail] = []
         self._cond = threading.Condition()
-        self.controller = _ClosingController(_Collector(self.inbox, self._cond), hostname="127.0.0.1", port=self.port)
+        self._released = threading.Event()
+        collector = _Collector(self.inbox, self._cond, frozenset(hold), self._released)
+        self.controller = _ClosingController(collector, hostname="127.0.0.1", port=self.port)
+
+    def release(self) -> None:
+        """Answer the held commands, and every later one at once."""
+        self._released.set()
 
     def start(self) -> SMTPServer:
         self.controller.start()
         return self
 
     def stop(self) -> None:
+        self.release()
         self.controller.stop()
 
     def wait_for(self, count: int, timeout: float = 10.0) -> list[ReceivedMail]:
@@ -196,15 +218,21 @@ class ReceivedRequest:
 
 @dataclass
 class HTTPReceiver:
-    """A real HTTP server that records requests; `responses` is consumed in order (then 200 forever)."""
+    """A real HTTP server that records requests; `responses` is consumed in order (then 200 forever), each answered
+    with `body` and `headers`. With `hold`, answers wait until `release()`; with `tls`, it speaks HTTPS."""
 
     responses: list[int] = field(default_factory=list)
     port: int = field(default_factory=free_port)
     requests: list[ReceivedRequest] = field(default_factory=list)
+    body: bytes = b"{}"
+    headers: dict[str, str] = field(default_factory=dict)
+    hold: bool = False
+    tls: ssl.SSLContext | None = None
 
     def __post_init__(self) -> None:
         receiver = self
         self._cond = threading.Condition()
+        self._released = threading.Event()
 
         class Handler(BaseHTTPRequestHandler):
             def log_message(self, *args: Any) -> None:
@@ -219,19 +247,25 @@ class HTTPReceiver:
                     )
                     status = receiver.responses.pop(0) if receiver.responses else 200
                     receiver._cond.notify_all()
+                if receiver.hold:
+                    receiver._released.wait(30)
                 self.send_response(status)
-                self.send_header("Content-Length", "2")
+                for name, value in receiver.headers.items():
+                    self.send_header(name, value)
+                self.send_header("Content-Length", str(len(receiver.body)))
                 self.end_headers()
-                self.wfile.write(b"{}")
+                self.wfile.write(receiver.body)
 
             do_POST = do_GET = do_PUT = _handle
 
         self.server = ThreadingHTTPServer(("127.0.0.1", self.port), Handler)
+        if self.tls is not None:
+            self.server.socket = self.tls.wrap_socket(self.server.socket, server_side=True)
         self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
 
     @property
     def url(self) -> str:
-        return f"http://127.0.0.1:{self.port}"
+        return f"{'https' if self.tls else 'http'}://127.0.0.1:{self.port}"
 
     def wait_for(self, count: int, timeout: float = 10.0) -> list[ReceivedRequest]:
         deadline = time.monotonic() + timeout
@@ -247,7 +281,11 @@ class HTTPReceiver:
         self.thread.start()
         return self
 
+    def release(self) -> None:
+        self._released.set()
+
     def __exit__(self, *exc: object) -> None:
+        self.release()
         self.server.shutdown()
         self.server.server_close()
 

@@ -334,6 +334,7 @@ def _webhook_url(url: Any, where: str) -> str:
     try:
         parts = urlsplit(url)
         host = parts.hostname
+        parts.port  # noqa: B018 - raises ValueError for a port that is not a number from 0 to 65535
     except ValueError:
         raise RuleError(f"{where}.url {url!r} is not a valid URL") from None
     if parts.scheme not in ("http", "https"):

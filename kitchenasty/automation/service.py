@@ -2,7 +2,8 @@
 
 Rules are validated against the events the app records (`core.events.EVENT_TYPES`): an unknown event, an
 unknown operator, a malformed template, a path that is not in the event's payload, a non-http(s) webhook URL or
-a missing recipient/subject is refused with a 400 naming the field.
+a missing recipient/subject is refused with a 400 naming the field; so is a webhook URL the outbound guard
+refuses (this box, its network, link-local or other non-public addresses; `core.outbound`).
 """
 
 from __future__ import annotations
@@ -35,6 +36,7 @@ from kitchenasty.core.errors import Conflict, DomainError, NotFound, ValidationF
 from kitchenasty.core.events import EVENT_TYPES, DomainEvent, notify
 from kitchenasty.core.fastsql import FastConnection, HotUnit, fast
 from kitchenasty.core.mail import MailTransport
+from kitchenasty.core.outbound import TargetRefused
 from kitchenasty.core.outbox import FAILED, PENDING, SENDING, SENT, OutboxEnqueued, OutboxMessage
 from kitchenasty.core.schema import iso, new_id, utcnow
 from kitchenasty.core.security import Principal
@@ -193,6 +195,27 @@ class AutomationService:
             raise ValidationFailed(exc.message, code="INVALID_RULE") from None
         return [c.to_json() for c in parsed], normalised
 
+    async def _check_targets(self, actions: list[dict[str, Any]]) -> None:
+        """Refuse a webhook URL that points where the server may not call (checked again at every send)."""
+        for index, action in enumerate(actions):
+            if action["type"] != "webhook":
+                continue
+            try:
+                await self.worker.policy.check_url(action["url"])
+            except ValueError:
+                raise ValidationFailed(
+                    f"actions[{index}].url {action['url']!r} is not a valid URL", code="INVALID_RULE"
+                ) from None
+            except TargetRefused as exc:
+                hint = (
+                    "A SUPER_ADMIN can allow private network targets (advanced.allowPrivateNetworkTargets)."
+                    if exc.private
+                    else "Webhooks may not call this server, link-local or other non-public addresses."
+                )
+                raise ValidationFailed(
+                    f"actions[{index}].url is not allowed: {exc.detail}. {hint}", code="TARGET_REFUSED"
+                ) from None
+
     async def list_rules(self, params: PageParams) -> tuple[list[RuleOut], int]:
         async with self.db.session() as session:
             total = await session.scalar(select(func.count()).select_from(AutomationRule)) or 0
@@ -213,6 +236,7 @@ class AutomationService:
 
     async def create_rule(self, data: RuleIn, actor: Principal | None = None) -> RuleOut:
         conditions, actions = self._validated(event=data.event, conditions=data.conditions, actions=data.actions)
+        await self._check_targets(actions)
         self.interest.forget()  # before the rule is visible: no event may be written as "nothing acts on it"
         async with self.db.transaction() as session:
             rule = AutomationRule(
@@ -228,16 +252,21 @@ class AutomationService:
 
     async def update_rule(self, rule_id: str, changes: RuleUpdateIn) -> RuleOut:
         fields = provided(changes)
+        async with self.db.session() as session:
+            current = await session.get(AutomationRule, rule_id)
+        if current is None:
+            raise NotFound("Automation rule not found", code="RULE_NOT_FOUND")
+        conditions, actions = self._validated(
+            event=fields.get("event", current.event),
+            conditions=fields.get("conditions", current.conditions),
+            actions=fields.get("actions", current.actions),
+        )
+        await self._check_targets(actions)  # outside the write transaction: it may wait for DNS
         self.interest.forget()
         async with self.db.transaction() as session:
             rule = await session.get(AutomationRule, rule_id)
             if rule is None:
                 raise NotFound("Automation rule not found", code="RULE_NOT_FOUND")
-            conditions, actions = self._validated(
-                event=fields.get("event", rule.event),
-                conditions=fields.get("conditions", rule.conditions),
-                actions=fields.get("actions", rule.actions),
-            )
             if "name" in fields:
                 rule.name = fields["name"].strip()
             if "event" in fields:

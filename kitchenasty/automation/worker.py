@@ -8,7 +8,9 @@ One asyncio task (started and stopped with the app) loops:
 2. **Sending.** Due rows are claimed (an UPDATE guarded by their status: PENDING and due, or SENDING with an
    expired lease after a crash) and sent concurrently (a few at a time). Success marks them SENT; a failure
    schedules the next attempt after base x 2^(attempt-1) (+ up to 10% jitter), or marks them FAILED once
-   `outbox_max_attempts` attempts were made. The last error and the attempt count are kept on the row.
+   `outbox_max_attempts` attempts were made (at once for a webhook/SMS target the outbound guard refuses). The
+   last error and the attempt count are kept on the row. The claim (attempt counted, lease taken) is committed
+   before anything is sent; an e-mail is marked SENT as soon as the server accepted it, before QUIT.
 3. **Waiting.** Until the next row is due, at most `POLL_SECONDS`; any event on the bus (a committed change,
    `OutboxEnqueued`) wakes it at once, from any thread or event loop.
 
@@ -49,7 +51,8 @@ from kitchenasty.core.config import BootSettings
 from kitchenasty.core.db import Database
 from kitchenasty.core.events import DomainEvent, EventRecord, notify
 from kitchenasty.core.logging import get_logger
-from kitchenasty.core.mail import MailError, MailTransport
+from kitchenasty.core.mail import Accepted, MailError, MailTransport
+from kitchenasty.core.outbound import OutboundPolicy, TargetRefused
 from kitchenasty.core.outbox import FAILED, PENDING, SENDING, SENT, OutboxEnqueued, OutboxMessage
 from kitchenasty.core.schema import iso, new_id, utcnow
 from kitchenasty.core.security import generate_secret
@@ -59,10 +62,15 @@ from kitchenasty.staff.models import StaffUser
 log = get_logger("kitchenasty.automation")
 
 POLL_SECONDS = 2.0
-SEND_DEADLINE_SECONDS = 60.0
-"""No single send (SMTP conversation, webhook, SMS call) may take longer than this."""
-LEASE = timedelta(seconds=90)
-"""How long a claimed row may stay SENDING before it may be claimed again (longer than any send may take)."""
+SEND_DEADLINE_SECONDS = 30.0
+"""No single send may take longer: it is cancelled then. An SMTP conversation is the longest (each command may
+take `mail.SMTP_TIMEOUT_SECONDS` = 15 s; connect + DATA both slow still fit); a webhook or SMS call is cut at
+`http_out.TIMEOUT_SECONDS` = 10 s."""
+LEASE_MARGIN_SECONDS = 10.0
+"""Past the deadline: the settle write waiting behind the single writer, and the claim-to-start delay."""
+LEASE = timedelta(seconds=SEND_DEADLINE_SECONDS + LEASE_MARGIN_SECONDS)
+"""How long a claimed row may stay SENDING before it is claimed again: the longest a send may take plus a margin,
+so a live send is never taken over, and after a crash the delivery is retried 40 s later (at least once)."""
 WAKE_COALESCE_SECONDS = 0.05
 INTEREST_REFRESH_SECONDS = 30.0
 """How long the worker lets new events gather after a wake-up (a notification leaves at most this much later)."""
@@ -299,6 +307,8 @@ class OutboxWorker:
         self._stopping = False
         self._inflight: set[asyncio.Task[None]] = set()
         self._client: httpx.AsyncClient | None = None
+        self.policy = OutboundPolicy(boot.outbound_allowed_hosts, self._allow_private)
+        """Where webhooks and SMS may go; the automation service checks rules against it too."""
         self._secret_lock = asyncio.Lock()
         db.bus.subscribe("*", self._on_event)
 
@@ -314,7 +324,7 @@ class OutboxWorker:
         self._loop = asyncio.get_running_loop()
         self._wake = asyncio.Event()
         self._stopping = False
-        self._client = http_out.new_client()
+        self._client = http_out.new_client(self.policy)
         self._task = asyncio.create_task(self._run(), name="kitchenasty-outbox-worker")
         log.info("outbox.worker_started")
 
@@ -508,11 +518,29 @@ class OutboxWorker:
         """The effective site settings, read fresh from the database (one hop; no in-process cache)."""
         return await self.db.run_read(lambda s: resolve_settings(s, self.settings))
 
+    async def _allow_private(self) -> bool:
+        return bool((await self.resolved_settings()).get("advanced.allowPrivateNetworkTargets"))
+
     async def _deliver(self, message: OutboxMessage) -> None:
         error: str | None = None
+        final = False
+        settled = False
+
+        async def accepted() -> None:
+            """The mail server took the message: mark it SENT now, before QUIT (a crash after this sends nothing
+            again). Should the write fail, the settle after the send tries again."""
+            nonlocal settled
+            try:
+                await self._settle(message, None)
+                settled = True
+            except Exception:
+                log.exception("outbox.settle_failed", delivery_id=message.id)
+
         try:
             async with asyncio.timeout(SEND_DEADLINE_SECONDS):
-                await self.dispatch(message)
+                await self.dispatch(message, on_accepted=accepted)
+        except TargetRefused as exc:
+            error, final = str(exc), True  # retrying will not change where the target points: FAILED now
         except (MailError, http_out.OutgoingError, DeliveryProblem) as exc:
             error = str(exc)
         except TimeoutError:
@@ -520,12 +548,14 @@ class OutboxWorker:
         except Exception as exc:
             log.exception("outbox.send_crashed", delivery_id=message.id, channel=message.channel)
             error = f"unexpected error while sending: {exc.__class__.__name__}"
+        if settled:
+            return
         try:
-            await self._settle(message, error)
+            await self._settle(message, error, final=final)
         except Exception:
             log.exception("outbox.settle_failed", delivery_id=message.id)
 
-    async def dispatch(self, message: OutboxMessage) -> None:
+    async def dispatch(self, message: OutboxMessage, on_accepted: Accepted | None = None) -> None:
         if message.channel == "email":
             recipients = [addr.strip() for addr in message.recipient.split(",") if addr.strip()]
             await self.mail.send(
@@ -534,6 +564,8 @@ class OutboxWorker:
                 html=message.body or "",
                 text=message.text_body,
                 headers={"X-KitchenAsty-Delivery": message.id},
+                message_id=message.id,
+                on_accepted=on_accepted,
             )
         elif message.channel == "sms":
             await self._send_sms(message)
@@ -570,6 +602,7 @@ class OutboxWorker:
             from_number=fields["smsFromNumber"],
             to=message.recipient,
             body=message.body or "",
+            delivery_id=message.id,
         )
 
     async def signing_secret(self) -> str:
@@ -585,7 +618,7 @@ class OutboxWorker:
                 log.warning("outbox.webhook_secret_generated")
         return str(secret)
 
-    async def _settle(self, message: OutboxMessage, error: str | None) -> None:
+    async def _settle(self, message: OutboxMessage, error: str | None, *, final: bool = False) -> None:
         now = utcnow()
         limit = message.max_attempts or self.boot.outbox_max_attempts
         values: dict[str, Any] = {"lease_until": None, "updated_at": now}
@@ -593,7 +626,7 @@ class OutboxWorker:
             values.update(status=SENT, sent_at=now)
         else:
             values["last_error"] = error[:MAX_ERROR_CHARS]
-            if message.attempts >= limit:
+            if final or message.attempts >= limit:
                 values["status"] = FAILED
             else:
                 values["status"] = PENDING

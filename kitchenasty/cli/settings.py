@@ -31,6 +31,8 @@ def register(root: typer.Typer) -> None:
 
 def _boot_value(boot: BootSettings, name: str) -> Any:
     value = boot.value(name)
+    if isinstance(value, tuple):
+        return list(value)
     return str(value) if hasattr(value, "__fspath__") else value
 
 

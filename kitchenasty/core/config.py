@@ -28,7 +28,19 @@ from kitchenasty.core import paths
 from kitchenasty.core.errors import ValidationFailed
 
 ValueType = Literal[
-    "str", "int", "float", "bool", "money", "percent", "int_list", "email", "timezone", "url", "currency", "locale"
+    "str",
+    "int",
+    "float",
+    "bool",
+    "money",
+    "percent",
+    "int_list",
+    "email",
+    "timezone",
+    "url",
+    "currency",
+    "locale",
+    "host_list",
 ]
 Source = Literal["db", "toml", "env", "default", "file", "cli"]
 
@@ -278,6 +290,15 @@ BOOT_SETTINGS: tuple[SettingSpec, ...] = (
     ),
     _boot("backup_keep", "int", 7, "How many scheduled backups to keep.", ("backup", "keep"), minimum=1, maximum=1000),
     _boot("backup_dir", "str", "", "Where backups go. Empty: <data dir>/backups.", ("backup", "dir")),
+    _boot(
+        "outbound_allowed_hosts",
+        "host_list",
+        (),
+        "Hosts (`host` or `host:port`) that webhooks and SMS may reach even though they are on this box or the "
+        'local network, e.g. ["127.0.0.1:9000", "pos.lan"]: a receiver you run yourself. Only here or in the '
+        "environment (comma-separated), never through the API.",
+        ("outbound", "allowed_hosts"),
+    ),
 )
 
 _SMTP = ("none", "tls", "ssl")
@@ -449,6 +470,14 @@ SITE_SETTINGS: tuple[SettingSpec, ...] = (
     _site("advanced", "smsFromNumber", "str", "", "Sender number for SMS.", aliases=("TWILIO_FROM_NUMBER",)),
     _site(
         "advanced",
+        "allowPrivateNetworkTargets",
+        "bool",
+        False,
+        "Let webhooks and SMS reach private LAN addresses (10.x, 172.16-31.x, 192.168.x, 100.64-127.x, fc00::/7). "
+        "Loopback, link-local (169.254.x, the cloud metadata address) and unspecified addresses stay refused.",
+    ),
+    _site(
+        "advanced",
         "webhookSigningSecret",
         "str",
         "",
@@ -542,6 +571,8 @@ def _coerce(spec: SettingSpec, raw: Any, origin: str) -> Any:
         if len(out) > 10 or any(n < 0 or n > 100 for n in out):
             raise ValidationFailed(f"{label} takes at most 10 numbers between 0 and 100")
         value = out
+    elif t == "host_list":
+        value = _host_list(raw, label)
     else:  # str, email, timezone, url, currency, locale
         if not isinstance(raw, str):
             raise ValidationFailed(f"{label} must be text")
@@ -574,6 +605,24 @@ def _coerce(spec: SettingSpec, raw: Any, origin: str) -> Any:
         if spec.maximum is not None and value > spec.maximum:
             raise ValidationFailed(f"{label} must be at most {spec.maximum}")
     return value
+
+
+_HOST_ENTRY_RE = re.compile(r"^(?:\[[0-9a-f:.]+\]|[a-z0-9_.-]+)(?::[0-9]{1,5})?$|^[0-9a-f:.]*:[0-9a-f:.]*:[0-9a-f:.]*$")
+
+
+def _host_list(raw: Any, label: str) -> tuple[str, ...]:
+    """`host` / `host:port` / `[v6]:port` / a bare IPv6 address, from a list or a comma-separated string."""
+    items = raw.split(",") if isinstance(raw, str) else raw
+    if not isinstance(items, list | tuple) or not all(isinstance(item, str) for item in items):
+        raise ValidationFailed(f"{label} must be a list of host or host:port entries")
+    out: list[str] = []
+    for item in (entry.strip().lower() for entry in items):
+        if not item:
+            continue
+        if not _HOST_ENTRY_RE.match(item) or (item.count(":") == 1 and int(item.rsplit(":", 1)[1]) > 65535):
+            raise ValidationFailed(f"{label}: '{item}' is not a host or host:port entry")
+        out.append(item)
+    return tuple(out)
 
 
 def _decimal(raw: Any, label: str) -> Decimal:
@@ -684,6 +733,7 @@ class BootSettings:
     backup_schedule_hours: int
     backup_keep: int
     backup_dir: Path
+    outbound_allowed_hosts: tuple[str, ...]
     sources: dict[str, Source] = field(default_factory=dict, repr=False, compare=False)
     toml: dict[str, Any] = field(default_factory=dict, repr=False, compare=False)
     env: dict[str, str] = field(default_factory=dict, repr=False, compare=False)
@@ -856,7 +906,7 @@ def _toml_literal(value: Any) -> str:
         return repr(value)
     if isinstance(value, Decimal):
         return str(value)
-    if isinstance(value, list):
+    if isinstance(value, list | tuple):
         return "[" + ", ".join(_toml_literal(v) for v in value) + "]"
     if value is None:
         return '""'
@@ -871,6 +921,7 @@ _SECTION_HELP = {
     "realtime": "Live rooms for the kitchen display and order tracking.",
     "outbox": "Retries for e-mail, SMS and webhooks.",
     "backup": "Backups taken by `kitchenasty backup` and the scheduler.",
+    "outbound": "Where webhooks and SMS may go (they never reach this box or its network unless listed here).",
 }
 
 

@@ -4,10 +4,15 @@
 env -> default, read through the callable it is given) and rebuilds it whenever those values change, or at once
 after `invalidate()` (called on every mail-settings save), so a change applies to the next e-mail without a
 restart. Encryption: `none` (plain), `tls` (STARTTLS, required) or `ssl` (implicit TLS, usually port 465).
+
+A message sent for an outbox delivery carries `Message-ID: <delivery id@sender domain>`, the same on every attempt,
+so a mail server or a mail client can drop a second copy sent after a crash. `send` reports the moment the server
+accepted the message (its answer to DATA), before QUIT, so the delivery is marked sent as early as possible.
 """
 
 from __future__ import annotations
 
+import contextlib
 import html as html_lib
 import re
 import ssl
@@ -84,14 +89,17 @@ def build_message(
     html: str,
     text: str | None = None,
     headers: Mapping[str, str] | None = None,
+    message_id: str | None = None,
 ) -> EmailMessage:
-    """A multipart/alternative message (text + HTML) from the configured sender."""
+    """A multipart/alternative message (text + HTML) from the configured sender; `message_id` (e.g. the delivery
+    id) makes the Message-ID stable across attempts, else it is random."""
     message = EmailMessage()
     message["From"] = config.from_header
     message["To"] = ", ".join(to)
     message["Subject"] = " ".join(subject.split())  # no line breaks in a header
     message["Date"] = formatdate(localtime=False)
-    message["Message-ID"] = make_msgid(domain=_domain(config.sender_email))
+    domain = _domain(config.sender_email)
+    message["Message-ID"] = f"<{message_id}@{domain}>" if message_id else make_msgid(domain=domain)
     for name, value in (headers or {}).items():
         message[name] = value
     message.set_content(text if text is not None else html_to_text(html))
@@ -117,38 +125,50 @@ def html_to_text(html: str) -> str:
     return re.sub(r"\n{3,}", "\n\n", "\n".join(lines)).strip() + "\n"
 
 
-async def send(config: MailConfig, message: EmailMessage) -> None:
-    """Connect, authenticate when a user is set, send, quit. Raises MailError with the server's answer."""
+Accepted = Callable[[], Awaitable[None]]
+
+
+async def send(config: MailConfig, message: EmailMessage, *, on_accepted: Accepted | None = None) -> None:
+    """Connect, authenticate when a user is set, send, then await `on_accepted` (the server took the message)
+    before QUIT; a failure after that point is not an error. Raises MailError with the server's answer."""
     recipients = [addr.strip() for addr in str(message["To"]).split(",") if addr.strip()]
+    client = aiosmtplib.SMTP(
+        hostname=config.host,
+        port=config.port,
+        username=config.username or None,
+        password=(config.password or None) if config.username else None,
+        use_tls=config.encryption == "ssl",
+        start_tls=config.encryption == "tls",
+        tls_context=config.tls_context,
+        timeout=config.timeout,
+    )
     try:
-        await aiosmtplib.send(
-            message,
-            sender=config.sender_email,
-            recipients=recipients,
-            hostname=config.host,
-            port=config.port,
-            username=config.username or None,
-            password=(config.password or None) if config.username else None,
-            use_tls=config.encryption == "ssl",
-            start_tls=config.encryption == "tls",
-            tls_context=config.tls_context,
-            timeout=config.timeout,
-        )
-    except aiosmtplib.SMTPRecipientsRefused as exc:
-        refused = "; ".join(f"{r.recipient}: {r.code} {r.message}" for r in exc.recipients)
-        raise MailError(f"SMTP server refused the recipients ({refused})") from None
-    except aiosmtplib.SMTPAuthenticationError as exc:
-        raise MailError(f"SMTP authentication failed for user {config.username!r}: {exc.code} {exc.message}") from None
-    except aiosmtplib.SMTPResponseException as exc:
-        raise MailError(f"SMTP server {config.host}:{config.port} answered {exc.code} {exc.message}") from None
-    except aiosmtplib.SMTPTimeoutError:
-        raise MailError(f"SMTP server {config.host}:{config.port} timed out after {config.timeout:g} s") from None
-    except aiosmtplib.SMTPConnectError as exc:
-        raise MailError(f"cannot connect to SMTP server {config.host}:{config.port} ({_reason(exc)})") from None
-    except aiosmtplib.SMTPException as exc:
-        raise MailError(f"SMTP error with {config.host}:{config.port}: {_reason(exc)}") from None
-    except (OSError, ssl.SSLError) as exc:
-        raise MailError(f"cannot reach SMTP server {config.host}:{config.port} ({_reason(exc)})") from None
+        try:
+            await client.connect()
+            await client.send_message(message, sender=config.sender_email, recipients=recipients)
+        except aiosmtplib.SMTPRecipientsRefused as exc:
+            refused = "; ".join(f"{r.recipient}: {r.code} {r.message}" for r in exc.recipients)
+            raise MailError(f"SMTP server refused the recipients ({refused})") from None
+        except aiosmtplib.SMTPAuthenticationError as exc:
+            raise MailError(
+                f"SMTP authentication failed for user {config.username!r}: {exc.code} {exc.message}"
+            ) from None
+        except aiosmtplib.SMTPResponseException as exc:
+            raise MailError(f"SMTP server {config.host}:{config.port} answered {exc.code} {exc.message}") from None
+        except aiosmtplib.SMTPTimeoutError:
+            raise MailError(f"SMTP server {config.host}:{config.port} timed out after {config.timeout:g} s") from None
+        except aiosmtplib.SMTPConnectError as exc:
+            raise MailError(f"cannot connect to SMTP server {config.host}:{config.port} ({_reason(exc)})") from None
+        except aiosmtplib.SMTPException as exc:
+            raise MailError(f"SMTP error with {config.host}:{config.port}: {_reason(exc)}") from None
+        except (OSError, ssl.SSLError) as exc:
+            raise MailError(f"cannot reach SMTP server {config.host}:{config.port} ({_reason(exc)})") from None
+        if on_accepted is not None:
+            await on_accepted()
+        with contextlib.suppress(aiosmtplib.SMTPException, OSError):
+            await client.quit()
+    finally:
+        client.close()
 
 
 def _reason(exc: BaseException) -> str:
@@ -189,8 +209,13 @@ class MailTransport:
         html: str,
         text: str | None = None,
         headers: Mapping[str, str] | None = None,
+        message_id: str | None = None,
+        on_accepted: Accepted | None = None,
     ) -> None:
         config = await self.config()
         if config is None:
             raise MailNotConfigured("mail is not configured (no SMTP host in the mail settings)")
-        await send(config, build_message(config, to=to, subject=subject, html=html, text=text, headers=headers))
+        message = build_message(
+            config, to=to, subject=subject, html=html, text=text, headers=headers, message_id=message_id
+        )
+        await send(config, message, on_accepted=on_accepted)

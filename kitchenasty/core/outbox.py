@@ -6,7 +6,7 @@ marks them SENT or FAILED. Life of a row:
     PENDING --claim--> SENDING --2xx / 250--> SENT            (never sent again)
                           |--error, attempts left--> PENDING  (next_attempt_at = now + backoff)
                           |--error, no attempts left--> FAILED (kept with last_error; retry by hand)
-                          '--lease expired (crash)--> claimed again (webhooks carry the delivery id)
+                          '--lease expired (crash)--> claimed again (every copy carries the delivery id)
 
 A claim is an UPDATE guarded by the row's status, so two workers never send the same row at the same time; it
 counts the attempt and sets `lease_until`, after which a row left SENDING by a crash is claimed again.

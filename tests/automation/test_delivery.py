@@ -314,6 +314,7 @@ async def test_sms_action_posts_to_the_twilio_compatible_api(
     expected_auth = base64.b64encode(b"AC0123456789:sms-token-secret-42").decode()
     assert request.headers["authorization"] == f"Basic {expected_auth}"
     assert (delivery.channel, delivery.recipient) == ("sms", GUEST_PHONE)
+    assert request.headers["x-kitchenasty-delivery"] == delivery.id
 
 
 async def test_customer_registered_rule_mails_the_managers_and_the_customer(
@@ -383,7 +384,7 @@ async def test_failed_delivery_can_be_retried_through_the_api(app_factory) -> No
                 return rows[0] if rows and rows[0].status == "FAILED" else None
 
             delivery = await eventually(failed)
-            assert (delivery.attempts, delivery.last_error) == (2, "HTTP 503 from 127.0.0.1: {}")
+            assert (delivery.attempts, delivery.last_error) == (2, "HTTP 503 from 127.0.0.1: server error")
             listed = await client.get("/api/automation/deliveries", headers=admin, params={"status": "FAILED"})
             assert listed.json()["pagination"]["total"] == 1
 

@@ -7,6 +7,8 @@ import json
 import pytest
 
 from kitchenasty.core import http_out, mail
+from kitchenasty.core.config import BootSettings
+from kitchenasty.core.outbound import OutboundPolicy
 from tests.servers import HTTPReceiver, SMTPServer, free_port
 
 
@@ -98,10 +100,10 @@ def test_mail_config_from_header_and_sender_fallbacks() -> None:
     assert bare.from_header == mail.FALLBACK_SENDER
 
 
-async def test_webhook_signature_is_an_hmac_of_the_exact_body() -> None:
+async def test_webhook_signature_is_an_hmac_of_the_exact_body(boot: BootSettings) -> None:
     body = json.dumps({"event": "order.created", "data": {"total": 12.5}}).encode()
     with HTTPReceiver() as receiver:
-        async with http_out.new_client() as client:
+        async with http_out.new_client(OutboundPolicy(boot.outbound_allowed_hosts)) as client:
             status = await http_out.post_webhook(
                 client, url=receiver.url, body=body, secret="s3cret-key", event="order.created", delivery_id="d1"
             )
@@ -112,21 +114,20 @@ async def test_webhook_signature_is_an_hmac_of_the_exact_body() -> None:
     assert not http_out.verify_signature("other-key", request.body, request.headers["x-kitchenasty-signature"])
 
 
-async def test_webhook_redirects_are_not_followed() -> None:
-    with HTTPReceiver(responses=[302]) as receiver:
-        async with http_out.new_client() as client:
-            with pytest.raises(
-                http_out.OutgoingError, match=r"HTTP 302 from 127\.0\.0\.1: redirect to .* not followed"
-            ):
+async def test_webhook_redirects_are_not_followed(boot: BootSettings) -> None:
+    where = {"Location": "http://169.254.169.254/latest/meta-data/"}
+    with HTTPReceiver(responses=[302], headers=where) as receiver:
+        async with http_out.new_client(OutboundPolicy(boot.outbound_allowed_hosts)) as client:
+            with pytest.raises(http_out.OutgoingError, match=r"^HTTP 302 from 127\.0\.0\.1: redirect not followed$"):
                 await http_out.post_webhook(
                     client, url=receiver.url, body=b"{}", secret="k", event="e", delivery_id="d1"
                 )
         assert len(receiver.requests) == 1
 
 
-async def test_webhook_unreachable_receiver_is_an_outgoing_error() -> None:
-    async with http_out.new_client() as client:
-        with pytest.raises(http_out.OutgoingError, match=r"cannot reach 127\.0\.0\.1"):
+async def test_webhook_unreachable_receiver_is_an_outgoing_error(boot: BootSettings) -> None:
+    async with http_out.new_client(OutboundPolicy(boot.outbound_allowed_hosts)) as client:
+        with pytest.raises(http_out.OutgoingError, match=r"^cannot reach 127\.0\.0\.1: connection refused$"):
             await http_out.post_webhook(
                 client, url=f"http://127.0.0.1:{free_port()}/", body=b"{}", secret="k", event="e", delivery_id="d"
             )

@@ -12,7 +12,6 @@ from kitchenasty.auth.schemas import (
     MeOut,
     ResetConfirmIn,
     ResetRequestIn,
-    StaffLoginOut,
 )
 from kitchenasty.auth.service import AuthService
 from kitchenasty.core.api import Message, Ok, ok
@@ -27,7 +26,7 @@ from kitchenasty.core.guards import (
 from kitchenasty.customers.schemas import CustomerRegisterIn
 from kitchenasty.customers.service import customer_out
 from kitchenasty.services import ServicesDep
-from kitchenasty.staff.schemas import StaffRegisterIn
+from kitchenasty.staff.schemas import StaffLoginOut, StaffRegisterIn
 from kitchenasty.staff.service import staff_brief
 
 

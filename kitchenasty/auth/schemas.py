@@ -5,8 +5,8 @@ from typing import Annotated, Literal
 import msgspec
 
 from kitchenasty.core.security import Role
+from kitchenasty.core.validate import Email, NewPassword
 from kitchenasty.customers.schemas import CustomerOut
-from kitchenasty.staff.schemas import Email, NewPassword, StaffBrief
 
 LoginPassword = Annotated[str, msgspec.Meta(min_length=1, max_length=200)]
 
@@ -14,11 +14,6 @@ LoginPassword = Annotated[str, msgspec.Meta(min_length=1, max_length=200)]
 class LoginIn(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
     email: Email
     password: LoginPassword
-
-
-class StaffLoginOut(msgspec.Struct, kw_only=True):
-    token: str
-    user: StaffBrief
 
 
 class CustomerLoginOut(msgspec.Struct, kw_only=True):

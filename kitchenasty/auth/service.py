@@ -12,7 +12,7 @@ from sqlalchemy import select, update
 
 from kitchenasty.auth.models import PasswordResetToken
 from kitchenasty.auth.schemas import MeOut, StaffMe
-from kitchenasty.auth.sessions import end_all_sessions, end_session
+from kitchenasty.auth.sessions import end_session
 from kitchenasty.core import outbox
 from kitchenasty.core.db import Database
 from kitchenasty.core.errors import NotFound, RateLimited, Unauthorized, ValidationFailed
@@ -28,11 +28,13 @@ from kitchenasty.core.security import (
     new_one_time_token,
     verify_password,
 )
+from kitchenasty.core.validate import normalise_email
+from kitchenasty.customers import queries as customer_queries
 from kitchenasty.customers.models import Customer
 from kitchenasty.customers.service import customer_out
 from kitchenasty.settings.service import SettingsService
+from kitchenasty.staff import queries as staff_queries
 from kitchenasty.staff.models import StaffUser
-from kitchenasty.staff.service import normalise_email
 
 RESET_TTL = timedelta(minutes=30)
 INVALID_CREDENTIALS = "Invalid credentials"
@@ -191,13 +193,12 @@ class AuthService:
                     "This reset link is invalid, used or expired; ask for a new one", code="RESET_TOKEN_INVALID"
                 )
             model = StaffUser if reset.principal_type == "staff" else Customer
-            account = await session.get(model, reset.principal_id)
-            if account is None:
+            if await session.get(model, reset.principal_id) is None:
                 raise ValidationFailed(
                     "This reset link is invalid, used or expired; ask for a new one", code="RESET_TOKEN_INVALID"
                 )
-            account.password_hash = password_hash
-            end_all_sessions(session, account)
+            owner = staff_queries if reset.principal_type == "staff" else customer_queries
+            await owner.set_password(session, reset.principal_id, password_hash)
             # every other outstanding link for the account stops working too
             await session.execute(
                 update(PasswordResetToken)

@@ -13,7 +13,6 @@ from __future__ import annotations
 import time
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
 
 from sqlalchemy import delete, exists, select
 
@@ -22,28 +21,11 @@ from kitchenasty.core.db import Database
 from kitchenasty.core.errors import Unauthorized
 from kitchenasty.core.events import DomainEvent, notify
 from kitchenasty.core.schema import utcnow
-from kitchenasty.core.security import Principal, PrincipalType, TokenClaims
+from kitchenasty.core.security import Principal, SessionsEnded, TokenClaims
 from kitchenasty.customers.models import Customer
 from kitchenasty.staff.models import StaffUser
 
-SESSIONS_ENDED = "auth.sessionsEnded"
 SESSION_ENDED_MESSAGE = "Your session has ended; log in again."
-
-
-class SessionsEnded(DomainEvent, frozen=True):
-    """In-process: one session (`session_id`) or every session (`session_id` None) of a principal has ended."""
-
-    name = SESSIONS_ENDED
-    principal_type: str
-    principal_id: str
-    session_id: str | None = None
-
-
-def end_all_sessions(session: Any, account: StaffUser | Customer) -> None:
-    """In the caller's transaction: raise the account's token version, so that every token it holds stops working."""
-    account.token_version = (account.token_version or 0) + 1
-    kind: PrincipalType = "staff" if isinstance(account, StaffUser) else "customer"
-    notify(session, SessionsEnded(principal_type=kind, principal_id=account.id))
 
 
 async def end_session(db: Database, principal: Principal, *, expires_at: datetime) -> None:

@@ -20,6 +20,7 @@ from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 
 from kitchenasty.core.errors import Unauthorized
+from kitchenasty.core.events import DomainEvent
 
 PrincipalType = Literal["staff", "customer"]
 Role = Literal["SUPER_ADMIN", "MANAGER", "STAFF"]
@@ -79,6 +80,16 @@ class Principal(msgspec.Struct, frozen=True):
     @property
     def is_customer(self) -> bool:
         return self.type == "customer"
+
+
+class SessionsEnded(DomainEvent, frozen=True):
+    """In-process: one session (`session_id`) or every session (`session_id` None) of a principal has ended; the
+    session caches drop it and its open sockets close. Raised by whoever owns the principal's table."""
+
+    name = "auth.sessionsEnded"
+    principal_type: str
+    principal_id: str
+    session_id: str | None = None
 
 
 def new_session_id() -> str:

@@ -31,6 +31,10 @@ IMAGE_URL_PATTERN = r"^(?:https?://[^\s\"'<>\\]+|/uploads/(?!.*\.\.)[A-Za-z0-9._
 path that could climb out of `/uploads/`."""
 
 ImageUrl = Annotated[str, msgspec.Meta(max_length=2048, pattern=IMAGE_URL_PATTERN)]
+Email = Annotated[str, msgspec.Meta(pattern=EMAIL_PATTERN, max_length=254)]
+NewPassword = Annotated[str, msgspec.Meta(min_length=8, max_length=200)]
+PersonName = Annotated[str, msgspec.Meta(min_length=1, max_length=120)]
+Phone = Annotated[str, msgspec.Meta(max_length=40)]
 
 PATTERN_MESSAGES: dict[str, str] = {
     IMAGE_URL_PATTERN: "must be an http(s) address or an /uploads/ path",

@@ -2,7 +2,8 @@ from __future__ import annotations
 
 import msgspec
 
-from kitchenasty.staff.schemas import Email, Name, NewPassword, Phone
+from kitchenasty.core.validate import Email, NewPassword, Phone
+from kitchenasty.core.validate import PersonName as Name
 
 
 class CustomerRegisterIn(msgspec.Struct, kw_only=True, forbid_unknown_fields=True, rename="camel"):

@@ -7,9 +7,9 @@ from kitchenasty.core.db import Database
 from kitchenasty.core.errors import Conflict, NotFound
 from kitchenasty.core.events import DomainEvent, event_type, record
 from kitchenasty.core.security import hash_password
+from kitchenasty.core.validate import normalise_email
 from kitchenasty.customers.models import Customer
 from kitchenasty.customers.schemas import CustomerOut, CustomerRegisterIn
-from kitchenasty.staff.service import normalise_email
 
 
 @event_type

@@ -6,7 +6,6 @@ from litestar import Controller, delete, get, patch, post
 from litestar.params import FromPath, FromQuery, JSONBody, QueryParameter
 from litestar.status_codes import HTTP_200_OK, HTTP_201_CREATED
 
-from kitchenasty.auth.schemas import StaffLoginOut
 from kitchenasty.core.api import Message, Ok, Page, PageParams, ok, page
 from kitchenasty.core.guards import CurrentPrincipal, admin_only, manager_or_admin, rate_limited
 from kitchenasty.core.http import LimitQuery, PageQuery
@@ -18,6 +17,7 @@ from kitchenasty.staff.schemas import (
     InviteIn,
     InviteOut,
     StaffFilter,
+    StaffLoginOut,
     StaffOut,
     StaffUpdateIn,
 )

@@ -5,11 +5,8 @@ from typing import Annotated, Literal
 import msgspec
 
 from kitchenasty.core.security import Role
-
-Email = Annotated[str, msgspec.Meta(pattern=r"^[^@\s]+@[^@\s]+\.[^@\s]+$", max_length=254)]
-NewPassword = Annotated[str, msgspec.Meta(min_length=8, max_length=200)]
-Name = Annotated[str, msgspec.Meta(min_length=1, max_length=120)]
-Phone = Annotated[str, msgspec.Meta(max_length=40)]
+from kitchenasty.core.validate import Email, NewPassword, Phone
+from kitchenasty.core.validate import PersonName as Name
 
 
 class StaffRegisterIn(msgspec.Struct, kw_only=True, forbid_unknown_fields=True, rename="camel"):
@@ -84,3 +81,8 @@ class StaffFilter(msgspec.Struct, kw_only=True, frozen=True):
     role: Literal["SUPER_ADMIN", "MANAGER", "STAFF"] | None = None
     is_active: bool | None = None
     search: str | None = None
+
+
+class StaffLoginOut(msgspec.Struct, kw_only=True):
+    token: str
+    user: StaffBrief

@@ -13,7 +13,6 @@ from sqlalchemy import func, or_, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from kitchenasty.auth.sessions import end_all_sessions
 from kitchenasty.core import outbox
 from kitchenasty.core.api import PageParams, provided
 from kitchenasty.core.db import Database
@@ -27,8 +26,10 @@ from kitchenasty.core.security import (
     hash_token,
     new_one_time_token,
 )
+from kitchenasty.core.validate import normalise_email
 from kitchenasty.locations.models import Location
 from kitchenasty.settings.service import SettingsService
+from kitchenasty.staff import queries as staff_queries
 from kitchenasty.staff.models import StaffInvite, StaffUser
 from kitchenasty.staff.schemas import (
     InviteCheckOut,
@@ -54,10 +55,6 @@ class StaffChanged(DomainEvent, frozen=True):
 
     name = "staff.changed"
     staff_id: str
-
-
-def normalise_email(email: str) -> str:
-    return email.strip().lower()
 
 
 def staff_out(user: StaffUser, location: Location | None) -> StaffOut:
@@ -168,7 +165,7 @@ class StaffService:
                     raise ValidationFailed("Cannot deactivate your own account", code="OWN_ACCOUNT")
                 if user.role == "SUPER_ADMIN" and not await _other_active_admins(session, staff_id):
                     raise ValidationFailed("Cannot deactivate the last active super admin", code="LAST_ADMIN")
-                end_all_sessions(session, user)
+                await staff_queries.bump_token_version(session, staff_id)
             if fields.get("location_id") and await session.get(Location, fields["location_id"]) is None:
                 raise ValidationFailed("Location not found", code="LOCATION_NOT_FOUND")
             for key, value in fields.items():
@@ -186,7 +183,7 @@ class StaffService:
             if user.role == "SUPER_ADMIN" and user.is_active and not await _other_active_admins(session, staff_id):
                 raise ValidationFailed("Cannot deactivate the last active super admin", code="LAST_ADMIN")
             if user.is_active:
-                end_all_sessions(session, user)
+                await staff_queries.bump_token_version(session, staff_id)
             user.is_active = False
             notify(session, StaffChanged(staff_id=staff_id))
 
@@ -197,8 +194,7 @@ class StaffService:
             user = await session.scalar(select(StaffUser).where(StaffUser.email == normalise_email(email)))
             if user is None:
                 raise NotFound(f"No staff account for {email}", code="STAFF_NOT_FOUND")
-            user.password_hash = password_hash
-            end_all_sessions(session, user)
+            await staff_queries.set_password(session, user.id, password_hash)
         return user
 
     # ---------------------------------------------------------------- invitations

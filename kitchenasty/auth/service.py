@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
 from datetime import timedelta
-from html import escape
 from typing import TypeVar
 
 from sqlalchemy import select, update
@@ -15,6 +14,7 @@ from kitchenasty.auth.schemas import MeOut, StaffMe
 from kitchenasty.auth.sessions import end_session
 from kitchenasty.core import outbox
 from kitchenasty.core.db import Database
+from kitchenasty.core.emails import render_email
 from kitchenasty.core.errors import NotFound, RateLimited, Unauthorized, ValidationFailed
 from kitchenasty.core.ratelimit import LoginThrottle
 from kitchenasty.core.schema import utcnow
@@ -154,20 +154,15 @@ class AuthService:
                 )
             )
             if mail_configured:
+                mail = render_email(
+                    "password_reset", f"Reset your {restaurant} password", restaurant=restaurant, link=link
+                )
                 outbox.enqueue_email(
                     session,
                     to=email,
-                    subject=f"Reset your {restaurant} password",
-                    html=(
-                        f"<p>Someone asked to reset the password of your {escape(restaurant)} account.</p>"
-                        f'<p><a href="{escape(link)}">Choose a new password</a> (valid for 30 minutes, '
-                        f"single use).</p><p>If it was not you, ignore this e-mail.</p>"
-                    ),
-                    text=(
-                        f"Someone asked to reset the password of your {restaurant} account.\n"
-                        f"Choose a new password (valid for 30 minutes, single use): {link}\n"
-                        "If it was not you, ignore this e-mail.\n"
-                    ),
+                    subject=mail.subject,
+                    html=mail.html,
+                    text=mail.text,
                     source="builtin:password_reset",
                 )
         return token

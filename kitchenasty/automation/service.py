@@ -11,10 +11,9 @@ from __future__ import annotations
 import asyncio
 import time
 from collections.abc import Collection
-from html import escape
 from typing import Any
 
-from sqlalchemy import func, select, update
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from kitchenasty.automation.models import AutomationRule
@@ -32,12 +31,13 @@ from kitchenasty.core import outbox
 from kitchenasty.core.api import PageParams, provided
 from kitchenasty.core.config import BootSettings
 from kitchenasty.core.db import Database
+from kitchenasty.core.emails import render_email
 from kitchenasty.core.errors import Conflict, DomainError, NotFound, ValidationFailed
-from kitchenasty.core.events import EVENT_TYPES, DomainEvent, notify
+from kitchenasty.core.events import EVENT_TYPES, DomainEvent
 from kitchenasty.core.fastsql import FastConnection, HotUnit, fast
 from kitchenasty.core.mail import MailTransport
 from kitchenasty.core.outbound import TargetRefused
-from kitchenasty.core.outbox import FAILED, PENDING, SENDING, SENT, OutboxEnqueued, OutboxMessage
+from kitchenasty.core.outbox import FAILED, PENDING, SENDING, SENT, OutboxMessage
 from kitchenasty.core.schema import iso, new_id, utcnow
 from kitchenasty.core.security import Principal
 from kitchenasty.settings.service import SettingsService
@@ -320,38 +320,24 @@ class AutomationService:
 
         A SENT delivery is never sent again (409), nor one that is being sent right now (409).
         """
-        now = utcnow()
-        async with self.db.transaction() as session:
-            message = await session.get(OutboxMessage, delivery_id)
+
+        def retry(session: Any) -> None:
+            now = utcnow()
+            message = outbox.get(session, delivery_id)
             if message is None:
                 raise NotFound("Delivery not found", code="DELIVERY_NOT_FOUND")
             if message.status == SENT:
                 raise Conflict("This delivery was already sent; it is never sent twice", code="ALREADY_SENT")
             if message.status == SENDING and message.lease_until is not None and message.lease_until > now:
                 raise Conflict("This delivery is being sent right now", code="DELIVERY_IN_PROGRESS")
-            if message.status == FAILED:
-                message.attempts = 0
-            message.status = PENDING
-            message.next_attempt_at = now
-            message.lease_until = None
-            message.updated_at = now
-            notify(session, OutboxEnqueued())
-        return delivery_out(message, self.boot.outbox_max_attempts)
+            outbox.send_again(session, delivery_id, now, fresh_attempts=message.status == FAILED)
+
+        await self.db.run_write(retry)
+        return await self.get_delivery(delivery_id)
 
     async def retry_failed(self) -> int:
         """Every FAILED delivery back to PENDING with a fresh set of attempts; returns how many."""
-        now = utcnow()
-        async with self.db.transaction() as session:
-            result = await session.execute(
-                update(OutboxMessage)
-                .where(OutboxMessage.status == FAILED)
-                .values(status=PENDING, attempts=0, next_attempt_at=now, lease_until=None, updated_at=now)
-                .execution_options(synchronize_session=False)
-            )
-            count = int(result.rowcount or 0)  # type: ignore[attr-defined]
-            if count:
-                notify(session, OutboxEnqueued())
-        return count
+        return await self.db.run_write(lambda session: outbox.send_failed_again(session, utcnow()))
 
     # ---------------------------------------------------------------- mail test
 
@@ -369,28 +355,25 @@ class AutomationService:
             )
         restaurant = (await self.settings.resolved()).get("general.restaurantName")
         delivery_id = new_id()
-        async with self.db.transaction() as session:
-            outbox.enqueue(
-                session,
-                OutboxMessage(
-                    id=delivery_id,
-                    channel="email",
-                    source=MAIL_TEST_SOURCE,
-                    recipient=to,
-                    subject=f"{restaurant} — Test Email",
-                    body=(
-                        f"<p>This is a test e-mail from <strong>{escape(restaurant)}</strong>.</p>"
-                        f"<p>Your mail settings work: it was sent through {escape(config.host)}:{config.port} "
-                        f"({escape(config.encryption)}).</p>"
-                    ),
-                    text_body=(
-                        f"This is a test e-mail from {restaurant}.\n"
-                        f"Your mail settings work: it was sent through {config.host}:{config.port} "
-                        f"({config.encryption}).\n"
-                    ),
-                    max_attempts=1,
-                ),
-            )
+        mail = render_email(
+            "mail_test",
+            f"{restaurant} — Test Email",
+            restaurant=restaurant,
+            host=config.host,
+            port=config.port,
+            encryption=config.encryption,
+        )
+        row = outbox.message_row(
+            id=delivery_id,
+            channel="email",
+            source=MAIL_TEST_SOURCE,
+            recipient=to,
+            subject=mail.subject,
+            body=mail.html,
+            text_body=mail.text,
+            max_attempts=1,
+        )
+        await self.db.run_write(lambda session: outbox.insert_messages(session, [row]))
         message = await self._wait_settled(delivery_id, MAIL_TEST_WAIT_SECONDS)
         if message.status == SENT:
             return MailTestOut(

@@ -14,50 +14,35 @@ One asyncio task (started and stopped with the app) loops:
 3. **Waiting.** Until the next row is due, at most `POLL_SECONDS`; any event on the bus (a committed change,
    `OutboxEnqueued`) wakes it at once, from any thread or event loop.
 
-Database work goes through `Database.run_read`/`run_write` (plain synchronous SQLAlchemy, one hop per
-transaction): the worker never holds a connection of the async pools, and it reads the site settings fresh from
-the database, so a change saved by another process applies to the next message.
+Database work goes through `Database.run_read`/`run_write` (the hot paths: compiled Core statements owned by
+`core.events` and `core.outbox`, one hop per transaction): the worker never holds a connection of the async pools,
+and it reads the site settings fresh from the database, so a change saved by another process applies to the next
+message. Planning deliveries from events is `automation.planner`.
 """
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
-import json
 import time
-from collections.abc import Awaitable, Callable, Sequence
+from collections.abc import Awaitable, Callable
 from datetime import timedelta
-from decimal import ROUND_HALF_UP, Decimal
-from html import escape
 from typing import Any
 
 import httpx
-from sqlalchemy import and_, func, or_, select, update
-from sqlalchemy.orm import Session
 
-from kitchenasty.automation.models import AutomationRule
-from kitchenasty.automation.rules import (
-    EMAIL_RE,
-    PHONE_RE,
-    RuleError,
-    customer_contact,
-    matches,
-    parse_conditions,
-    parse_recipients,
-)
-from kitchenasty.automation.templates import render, render_email_body
-from kitchenasty.core import http_out, outbox
+from kitchenasty.automation.planner import Planner, active_rules
+from kitchenasty.core import events, http_out, outbox
 from kitchenasty.core.config import BootSettings
 from kitchenasty.core.db import Database
-from kitchenasty.core.events import DomainEvent, EventRecord, notify
+from kitchenasty.core.events import DomainEvent
 from kitchenasty.core.logging import get_logger
 from kitchenasty.core.mail import Accepted, MailError, MailTransport
 from kitchenasty.core.outbound import OutboundPolicy, TargetRefused
-from kitchenasty.core.outbox import FAILED, PENDING, SENDING, SENT, OutboxEnqueued, OutboxMessage
-from kitchenasty.core.schema import iso, new_id, utcnow
+from kitchenasty.core.outbox import FAILED, PENDING, SENT
+from kitchenasty.core.schema import utcnow
 from kitchenasty.core.security import generate_secret
-from kitchenasty.settings.service import ResolvedSettings, SettingsService, load_db_values_sync
-from kitchenasty.staff.models import StaffUser
+from kitchenasty.settings.service import ResolvedSettings, SettingsService, resolve_sync
 
 log = get_logger("kitchenasty.automation")
 
@@ -79,213 +64,9 @@ CONCURRENCY = 4
 STOP_GRACE_SECONDS = 3.0
 MAX_ERROR_CHARS = 2000
 
-ORDER_CONFIRMATION = "builtin:order_confirmation"
-
 
 class DeliveryProblem(Exception):
     """A delivery cannot be attempted as configured (e.g. SMS settings missing); retried like a send error."""
-
-
-def resolve_settings(session: Session, settings: SettingsService) -> ResolvedSettings:
-    """Site settings resolved DB -> TOML -> env -> default from a synchronous session (the worker's one-hop reads)."""
-    values, sources = settings.sources.resolve(load_db_values_sync(session))
-    return ResolvedSettings(values, sources)
-
-
-def _due(now: Any) -> Any:
-    return or_(
-        and_(OutboxMessage.status == PENDING, OutboxMessage.next_attempt_at <= now),
-        and_(OutboxMessage.status == SENDING, OutboxMessage.lease_until <= now),
-    )
-
-
-# ---------------------------------------------------------------- events -> deliveries
-
-
-class Planner:
-    """Turns one batch of events into outbox rows (inside the transaction that marks them processed)."""
-
-    def __init__(self, session: Session, settings: ResolvedSettings) -> None:
-        self.session = session
-        self.settings = settings
-        self._staff: dict[tuple[str, str], list[str]] = {}
-
-    def messages_for(self, event: EventRecord, rules: Sequence[AutomationRule]) -> list[OutboxMessage]:
-        out: list[OutboxMessage] = []
-        if event.name == "order.created":
-            confirmation = self.order_confirmation(event)
-            if confirmation is not None:
-                out.append(confirmation)
-        for rule in rules:
-            try:
-                if not matches(parse_conditions(rule.conditions), event.payload):
-                    continue
-                for index, action in enumerate(rule.actions):
-                    out.extend(self.action_messages(event, rule, index, action))
-            except (RuleError, KeyError, TypeError, ValueError) as exc:
-                log.error("automation.rule_skipped", rule_id=rule.id, event_id=event.id, error=str(exc))
-        return out
-
-    def action_messages(
-        self, event: EventRecord, rule: AutomationRule, index: int, action: dict[str, Any]
-    ) -> list[OutboxMessage]:
-        payload = event.payload
-        key = f"{event.id}:{rule.id}:{index}"
-        kind = action["type"]
-        common = {"source": "rule", "event_id": event.id, "rule_id": rule.id}
-        if kind == "webhook":
-            delivery_id = new_id()
-            body = {
-                "event": event.name,
-                "eventId": event.id,
-                "deliveryId": delivery_id,
-                "occurredAt": iso(event.created_at),
-                "data": payload,
-            }
-            return [
-                OutboxMessage(
-                    id=delivery_id,
-                    channel="webhook",
-                    dedupe_key=key,
-                    recipient=action["url"],
-                    subject=event.name,
-                    body=json.dumps(body, ensure_ascii=False, separators=(",", ":"), default=str),
-                    headers=action.get("headers") or None,
-                    **common,
-                )
-            ]
-        recipients = self.recipients(action["to"], kind, payload)
-        if not recipients:
-            log.info("automation.no_recipient", rule_id=rule.id, event_id=event.id, action=index, to=action["to"])
-            return []
-        if kind == "email":
-            html, text = render_email_body(action.get("body") or "", payload)
-            subject = " ".join(render(action["subject"], payload).split())[:500]
-            return [
-                OutboxMessage(
-                    channel="email",
-                    dedupe_key=key,
-                    recipient=", ".join(recipients),
-                    subject=subject,
-                    body=html,
-                    text_body=text,
-                    **common,
-                )
-            ]
-        body = render(action["body"], payload)[: http_out.SMS_MAX_CHARS]
-        return [
-            OutboxMessage(
-                channel="sms",
-                dedupe_key=key if len(recipients) == 1 else f"{key}:{n}",
-                recipient=number,
-                body=body,
-                **common,
-            )
-            for n, number in enumerate(recipients)
-        ]
-
-    def recipients(self, to: str, channel: str, payload: Any) -> list[str]:
-        found: list[str] = []
-        for token in parse_recipients(to, channel, "to", roots=None, event=""):
-            if token.kind == "customer":
-                contact = customer_contact(payload, channel)
-                found.extend([contact] if contact else [])
-            elif token.kind == "staff":
-                found.extend(self.staff(token.value, channel))
-            elif token.kind == "template":
-                value = render(token.value, payload).strip()
-                pattern = EMAIL_RE if channel == "email" else PHONE_RE
-                if pattern.fullmatch(value):
-                    found.append(value)
-                elif value:
-                    log.info("automation.bad_recipient", channel=channel, template=token.value)
-            else:
-                found.append(token.value)
-        unique: dict[str, str] = {}
-        for address in found:
-            unique.setdefault(address.lower(), address)
-        return list(unique.values())
-
-    def staff(self, role: str, channel: str) -> list[str]:
-        key = (role, channel)
-        if key not in self._staff:
-            column = StaffUser.email if channel == "email" else StaffUser.phone
-            rows = self.session.scalars(
-                select(column)
-                .where(StaffUser.role == role, StaffUser.is_active.is_(True), column.is_not(None), column != "")
-                .order_by(StaffUser.created_at, StaffUser.id)
-            )
-            self._staff[key] = [value for value in rows.all() if value]
-        return self._staff[key]
-
-    # ---------------------------------------------------------------- built-in notifications
-
-    def order_confirmation(self, event: EventRecord) -> OutboxMessage | None:
-        """On order.created, when enabled and mail is configured: the order number, items and total."""
-        if not self.settings.get("orders.sendConfirmationEmail") or not self.settings.get("mail.smtpHost"):
-            return None
-        order = event.payload.get("order") if isinstance(event.payload, dict) else None
-        if not isinstance(order, dict):
-            return None
-        to = customer_contact(event.payload, "email")
-        if not to or not EMAIL_RE.fullmatch(to):
-            return None
-        restaurant = str(self.settings.get("general.restaurantName") or "KitchenAsty")
-        number = str(order.get("orderNumber") or "")
-        name = (order.get("customer") or {}).get("name") or order.get("guestName") or order.get("customerName")
-        rows_html, rows_text = [], []
-        for item in order.get("items") or []:
-            options = ", ".join(
-                f"{o.get('name')}: {o.get('value')}" for o in item.get("options") or [] if isinstance(o, dict)
-            )
-            label = f"{item.get('quantity', 1)} x {item.get('name', '')}" + (f" ({options})" if options else "")
-            amount = self.money(item.get("subtotal"))
-            rows_html.append(f"<tr><td>{escape(label)}</td><td align='right'>{escape(amount)}</td></tr>")
-            rows_text.append(f"  {label}  {amount}")
-        totals = [
-            ("Subtotal", order.get("subtotal")),
-            ("Discount", -(order.get("discount") or 0) if order.get("discount") else None),
-            ("Delivery", order.get("deliveryFee") or None),
-            ("Tax", order.get("tax") or None),
-            ("Tip", order.get("tip") or None),
-        ]
-        for label, value in totals:
-            if value is not None:
-                rows_html.append(f"<tr><td>{label}</td><td align='right'>{escape(self.money(value))}</td></tr>")
-                rows_text.append(f"  {label}  {self.money(value)}")
-        total = self.money(order.get("total"))
-        greeting = f"Hello {name}," if name else "Hello,"
-        html = (
-            f"<p>{escape(greeting)}</p>"
-            f"<p>Thank you for your order at <strong>{escape(restaurant)}</strong>. "
-            f"Your order number is <strong>{escape(number)}</strong>.</p>"
-            f"<table cellpadding='4'>{''.join(rows_html)}"
-            f"<tr><td><strong>Total</strong></td><td align='right'><strong>{escape(total)}</strong></td></tr>"
-            "</table><p>We will let you know when it is on its way.</p>"
-        )
-        text = (
-            f"{greeting}\n\nThank you for your order at {restaurant}. Your order number is {number}.\n\n"
-            + "\n".join(rows_text)
-            + f"\n  Total  {total}\n"
-        )
-        return OutboxMessage(
-            channel="email",
-            source=ORDER_CONFIRMATION,
-            event_id=event.id,
-            dedupe_key=f"{event.id}:{ORDER_CONFIRMATION}",
-            recipient=to,
-            subject=f"Your order {number} at {restaurant}",
-            body=html,
-            text_body=text,
-        )
-
-    def money(self, value: Any) -> str:
-        """An amount of the event payload (major units, as the API shows it), written for people."""
-        try:
-            cents = int((Decimal(str(value if value is not None else 0)) * 100).to_integral_value(ROUND_HALF_UP))
-        except ArithmeticError:
-            return str(value)
-        return self.settings.money(cents)
 
 
 # ---------------------------------------------------------------- the worker
@@ -404,57 +185,33 @@ class OutboxWorker:
 
     async def process_events(self) -> int:
         """Turn one batch of recorded events into outbox rows; returns how many events were processed."""
-        waiting = await self.db.run_read(
-            lambda s: s.scalar(select(EventRecord.id).where(EventRecord.processed_at.is_(None)).limit(1))
-        )
-        if waiting is None:
+        if not await self.db.run_read(events.any_unprocessed):
             return 0
         processed, created = await self.db.run_write(self._process_batch)
         if created:
             log.info("automation.events_processed", events=processed, deliveries=created)
         return processed
 
-    def _process_batch(self, session: Session) -> tuple[int, int]:
+    def _process_batch(self, session: Any) -> tuple[int, int]:
         """Plan one batch of events. Only events something acts on (a rule for their name, or the built-in order
         confirmation) have their payload loaded; the whole batch is marked processed with one UPDATE."""
-        resolved = resolve_settings(session, self.settings)
-        batch = session.execute(
-            select(EventRecord.id, EventRecord.name)
-            .where(EventRecord.processed_at.is_(None))
-            .order_by(EventRecord.created_at, EventRecord.id)
-            .limit(EVENT_BATCH)
-            .with_for_update(skip_locked=True)
-        ).all()
+        resolved = resolve_sync(session, self.settings.sources)
+        batch = events.unprocessed(session, EVENT_BATCH)
         if not batch:
             return 0, 0
-        rules = session.scalars(
-            select(AutomationRule)
-            .where(AutomationRule.event.in_({row.name for row in batch}), AutomationRule.is_active.is_(True))
-            .order_by(AutomationRule.created_at, AutomationRule.id)
-        ).all()
+        rules = active_rules(session, {row.name for row in batch})
         acted_on = {rule.event for rule in rules}
         if resolved.get("orders.sendConfirmationEmail") and resolved.get("mail.smtpHost"):
             acted_on.add("order.created")
         wanted = [row.id for row in batch if row.name in acted_on]
-        created = 0
+        rows: list[dict[str, Any]] = []
         if wanted:
-            planner = Planner(session, resolved)
-            events = session.scalars(
-                select(EventRecord).where(EventRecord.id.in_(wanted)).order_by(EventRecord.created_at, EventRecord.id)
-            ).all()
-            for event in events:
-                for message in planner.messages_for(event, [r for r in rules if r.event == event.name]):
-                    session.add(message)
-                    created += 1
-        session.execute(
-            update(EventRecord)
-            .where(EventRecord.id.in_([row.id for row in batch]))
-            .values(processed_at=utcnow())
-            .execution_options(synchronize_session=False)
-        )
-        if created:
-            notify(session, OutboxEnqueued())
-        return len(batch), created
+            planner = Planner(session, resolved, self.boot.base_url)
+            for event in events.events_by_ids(session, wanted):
+                rows.extend(planner.messages_for(event, [r for r in rules if r.event == event.name]))
+        outbox.insert_messages(session, rows)
+        events.mark_processed(session, [row.id for row in batch])
+        return len(batch), len(rows)
 
     # ---------------------------------------------------------------- sending
 
@@ -463,65 +220,31 @@ class OutboxWorker:
         free = CONCURRENCY - len(self._inflight)
         if free > 0:
             now = utcnow()
-            ids = await self.db.run_read(
-                lambda s: s.scalars(
-                    select(OutboxMessage.id)
-                    .where(_due(now))
-                    .order_by(OutboxMessage.next_attempt_at, OutboxMessage.id)
-                    .limit(free)
-                ).all()
-            )
+            ids = await self.db.run_read(lambda s: outbox.due_ids(s, now, free))
             if ids:
-                for message in await self.db.run_write(lambda s: self._claim(s, list(ids))):
+                for message in await self.db.run_write(lambda s: outbox.claim(s, ids, utcnow(), LEASE)):
                     task = asyncio.create_task(self._deliver(message), name=f"outbox-{message.id}")
                     self._inflight.add(task)
                     task.add_done_callback(self._done)
         if len(self._inflight) >= CONCURRENCY:
             return POLL_SECONDS  # a finishing send wakes the loop
-        return await self.db.run_read(self._next_delay)
+        moment = await self.db.run_read(outbox.next_due)
+        if moment is None:
+            return POLL_SECONDS
+        return max(0.02, min(POLL_SECONDS, (moment - utcnow()).total_seconds()))
 
     def _done(self, task: asyncio.Task[None]) -> None:
         self._inflight.discard(task)
         self.wake()
 
-    @staticmethod
-    def _claim(session: Session, ids: list[str]) -> list[OutboxMessage]:
-        """Mark due rows SENDING (counting the attempt, taking a lease); only rows still due are claimed."""
-        now = utcnow()
-        claimed: list[str] = []
-        for message_id in ids:
-            result = session.execute(
-                update(OutboxMessage)
-                .where(OutboxMessage.id == message_id, _due(now))
-                .values(status=SENDING, attempts=OutboxMessage.attempts + 1, lease_until=now + LEASE, updated_at=now)
-                .execution_options(synchronize_session=False)
-            )
-            if result.rowcount == 1:  # type: ignore[attr-defined]
-                claimed.append(message_id)
-        if not claimed:
-            return []
-        return list(session.scalars(select(OutboxMessage).where(OutboxMessage.id.in_(claimed))).all())
-
-    @staticmethod
-    def _next_delay(session: Session) -> float:
-        next_pending = session.scalar(
-            select(func.min(OutboxMessage.next_attempt_at)).where(OutboxMessage.status == PENDING)
-        )
-        next_lease = session.scalar(select(func.min(OutboxMessage.lease_until)).where(OutboxMessage.status == SENDING))
-        moments = [m for m in (next_pending, next_lease) if m is not None]
-        if not moments:
-            return POLL_SECONDS
-        delay = (min(moments) - utcnow()).total_seconds()
-        return max(0.02, min(POLL_SECONDS, delay))
-
     async def resolved_settings(self) -> ResolvedSettings:
         """The effective site settings, read fresh from the database (one hop; no in-process cache)."""
-        return await self.db.run_read(lambda s: resolve_settings(s, self.settings))
+        return await self.db.run_read(lambda s: resolve_sync(s, self.settings.sources))
 
     async def _allow_private(self) -> bool:
         return bool((await self.resolved_settings()).get("advanced.allowPrivateNetworkTargets"))
 
-    async def _deliver(self, message: OutboxMessage) -> None:
+    async def _deliver(self, message: Any) -> None:
         error: str | None = None
         final = False
         settled = False
@@ -555,7 +278,7 @@ class OutboxWorker:
         except Exception:
             log.exception("outbox.settle_failed", delivery_id=message.id)
 
-    async def dispatch(self, message: OutboxMessage, on_accepted: Accepted | None = None) -> None:
+    async def dispatch(self, message: Any, on_accepted: Accepted | None = None) -> None:
         if message.channel == "email":
             recipients = [addr.strip() for addr in message.recipient.split(",") if addr.strip()]
             await self.mail.send(
@@ -583,7 +306,7 @@ class OutboxWorker:
         else:
             raise DeliveryProblem(f"unknown channel {message.channel!r}")
 
-    async def _send_sms(self, message: OutboxMessage) -> None:
+    async def _send_sms(self, message: Any) -> None:
         assert self._client is not None
         resolved = await self.resolved_settings()
         fields = {
@@ -618,7 +341,7 @@ class OutboxWorker:
                 log.warning("outbox.webhook_secret_generated")
         return str(secret)
 
-    async def _settle(self, message: OutboxMessage, error: str | None, *, final: bool = False) -> None:
+    async def _settle(self, message: Any, error: str | None, *, final: bool = False) -> None:
         now = utcnow()
         limit = message.max_attempts or self.boot.outbox_max_attempts
         values: dict[str, Any] = {"lease_until": None, "updated_at": now}
@@ -634,22 +357,9 @@ class OutboxWorker:
                     message.attempts, self.boot.outbox_base_delay_seconds
                 )
 
-        def settle(session: Session) -> int:
-            result = session.execute(
-                update(OutboxMessage)
-                .where(
-                    OutboxMessage.id == message.id,
-                    OutboxMessage.status == SENDING,
-                    OutboxMessage.attempts == message.attempts,  # still our claim
-                )
-                .values(**values)
-                .execution_options(synchronize_session=False)
-            )
-            return int(result.rowcount or 0)  # type: ignore[attr-defined]
-
-        updated = await self.db.run_write(settle)
+        ours = await self.db.run_write(lambda s: outbox.settle(s, message.id, message.attempts, values))
         fields = {"delivery_id": message.id, "channel": message.channel, "attempt": message.attempts}
-        if updated != 1:
+        if not ours:
             log.warning("outbox.claim_lost", **fields)
         elif error is None:
             log.info("outbox.sent", **fields)

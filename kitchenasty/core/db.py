@@ -5,10 +5,11 @@ goes through a single writer: an asyncio lock serialises them in this process an
 database write lock up front, so concurrent orders queue instead of failing with "database is locked" (another
 process, such as the CLI, waits in the busy handler). Reads use their own pool and never wait for the writer.
 
-`transaction()` is the general-purpose write path (an `AsyncSession`). `run_write(fn)` is the hot path: on SQLite
-the whole transaction runs as plain synchronous SQLAlchemy on the single writer connection, on the event loop's
-thread and without an await inside, instead of one thread hop per statement; `run_read(fn)` runs a read
-transaction in one hop to a reader thread. On PostgreSQL the same functions run through `AsyncSession.run_sync`.
+Four entry points, two paths (docs/DEVELOPING.md says which to use when):
+- the ORM for CRUD: `session()` reads, `transaction()` writes (an `AsyncSession`);
+- the hot paths: `run_read(fn)` (one read transaction in one hop to a reader thread) and `run_write(fn)` (compiled
+  Core statements through `fastsql.fast`, as raw BEGIN IMMEDIATE / COMMIT on the single writer connection on
+  SQLite). On PostgreSQL the same functions run through `AsyncSession.run_sync`.
 """
 
 from __future__ import annotations
@@ -16,9 +17,9 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import threading
-from collections.abc import AsyncIterator, Callable, Iterator
+from collections.abc import AsyncIterator, Callable
 from concurrent.futures import ThreadPoolExecutor
-from contextlib import asynccontextmanager, contextmanager
+from contextlib import asynccontextmanager
 from typing import Any, TypeVar
 
 import msgspec
@@ -107,23 +108,6 @@ class _Writer:
         self.fast = FastConnection(self.connection)
         self.mutex = threading.Lock()
         self.writes = 0
-
-    @contextmanager
-    def session(self) -> Iterator[Session]:
-        with self.mutex, self.connection.begin():
-            session = Session(bind=self.connection, expire_on_commit=False)
-            try:
-                yield session
-                session.flush()
-            finally:
-                session.close()
-
-    def with_session(self, fn: Callable[[Session], T], info: dict[str, Any]) -> tuple[T, list[DomainEvent]]:
-        with self.session() as session:
-            session.info.update(info)
-            out = fn(session), take_pending(session)
-        self.writes += 1
-        return out
 
     def autocheckpoint(self, pages: int) -> None:
         with self.mutex:  # on the DBAPI connection: through SQLAlchemy it would autobegin a write transaction
@@ -248,11 +232,13 @@ class Database:
             )
         return self._sync_read_sessions, self._reader_threads
 
-    async def run_write(self, fn: Callable[[Session], T]) -> T:
-        """Run `fn(session)` (an ORM `Session`) as one write transaction; publish its events after commit.
-
-        `fn` must be short and must not wait on anything: on SQLite it runs on the event loop's own thread.
-        """
+    async def run_write(self, fn: Callable[[Any], T]) -> T:
+        """The hot write path (placing an order, changing its status, the outbox worker): `fn(unit)` runs one write
+        transaction and may only use `fastsql.fast(unit)` statements, `events.record(unit, ...)` and
+        `events.notify`, no ORM. On SQLite the transaction is raw BEGIN IMMEDIATE / COMMIT on the single writer
+        connection, on the event loop's own thread (~20 us instead of ~350 us for a Session and a pooled
+        connection; a thread hop cost more than the work: see DEVELOPING.md); elsewhere a `Session.run_sync`.
+        `fn` must be short and must not wait on anything. Events are published after the commit."""
         if not self.is_sqlite:
             async with self._write_sessions() as session:
                 session.info.update(self._info())
@@ -261,23 +247,6 @@ class Database:
                 events = take_pending(session)
             await self.bus.publish_all(events)
             return result
-        writer = self._sync_writer()
-        async with self._write_lock():
-            # On the event loop's own thread: a write transaction is a few hundred microseconds of plain sqlite3
-            # calls (WAL, synchronous=NORMAL: no fsync per commit). Handing it to a thread cost more than the work:
-            # every sqlite3 call releases the GIL and the writer then waited up to the 5 ms switch interval to get
-            # it back while the loop parsed requests (profiled: 107 -> 138 orders/s from this change alone).
-            result, events = writer.with_session(fn, self._info())
-        await self.bus.publish_all(events)
-        return result
-
-    async def run_write_fast(self, fn: Callable[[Any], T]) -> T:
-        """The hottest write paths (placing an order, changing its status): `fn(unit)` may only use
-        `fastsql.fast(unit)` statements and `events.record(unit, ...)`, no ORM. On SQLite the transaction is raw
-        BEGIN IMMEDIATE / COMMIT on the writer connection (~20 us instead of ~350 us for a Session and a pooled
-        connection); elsewhere it is `run_write`."""
-        if not self.is_sqlite:
-            return await self.run_write(fn)
         writer = self._sync_writer()
         async with self._write_lock():
             result, events = writer.with_unit(fn, self._info())
@@ -379,17 +348,6 @@ class Database:
         with self._sync_reader()[0]() as session:
             row = session.connection().exec_driver_sql("PRAGMA wal_checkpoint(PASSIVE)").first()
         return int(row[1]) if row is not None else 0
-
-    @contextmanager
-    def sync_transaction(self) -> Any:
-        """A synchronous write transaction for code outside an event loop (the CLI).
-
-        Events are still recorded durably (the outbox worker of a running server picks them up); there is no
-        in-process subscriber to publish to.
-        """
-        with self._sync_writer().session() as session:
-            yield session
-            take_pending(session)
 
     async def dispose(self) -> None:
         await self.stop_checkpoints()

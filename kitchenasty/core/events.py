@@ -14,7 +14,7 @@ from datetime import datetime
 from typing import Any, ClassVar
 
 import msgspec
-from sqlalchemy import Index, String
+from sqlalchemy import Index, String, Table, select, update
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from kitchenasty.core.fastsql import HotUnit, fast
@@ -59,7 +59,35 @@ class EventRecord(IdMixin, Base):
     __table_args__ = (Index("ix_events_unprocessed", "processed_at", "created_at"),)
 
 
-_INSERT_EVENT = EventRecord.__table__.insert()
+events_t: Table = EventRecord.__table__  # type: ignore[assignment]  # Table of a declarative model
+_INSERT_EVENT = events_t.insert()
+
+
+def unprocessed(session: Any, limit: int) -> list[Any]:
+    """(id, name) of the oldest events not yet turned into deliveries; rows another worker is on are skipped."""
+    stmt = (
+        select(events_t.c.id, events_t.c.name)
+        .where(events_t.c.processed_at.is_(None))
+        .order_by(events_t.c.created_at, events_t.c.id)
+        .limit(limit)
+        .with_for_update(skip_locked=True)
+    )
+    return list(fast(session).execute(stmt).all())
+
+
+def any_unprocessed(session: Any) -> bool:
+    stmt = select(events_t.c.id).where(events_t.c.processed_at.is_(None)).limit(1)
+    return fast(session).execute(stmt).first() is not None
+
+
+def events_by_ids(session: Any, ids: list[str]) -> list[Any]:
+    """The events (id, name, payload, created_at) in the order they happened."""
+    stmt = select(events_t).where(events_t.c.id.in_(ids)).order_by(events_t.c.created_at, events_t.c.id)
+    return list(fast(session).execute(stmt).all())
+
+
+def mark_processed(session: Any, ids: list[str]) -> None:
+    fast(session).execute(update(events_t).where(events_t.c.id.in_(ids)).values(processed_at=utcnow()))
 
 
 INTEREST_KEY = "kitchenasty.event_interest"

@@ -244,7 +244,7 @@ class FastConnection:
 
 
 class HotUnit:
-    """The transaction of `Database.run_write_fast` on SQLite: the writer's fast executor and the event queue."""
+    """The transaction of `Database.run_write` on SQLite: the writer's fast executor and the event queue."""
 
     __slots__ = ("fast", "info")
 

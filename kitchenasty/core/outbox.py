@@ -18,11 +18,26 @@ import random
 from datetime import datetime, timedelta
 from typing import Any, Literal
 
-from sqlalchemy import ForeignKey, Index, Integer, String, Text
+from sqlalchemy import (
+    ColumnElement,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    Table,
+    Text,
+    and_,
+    func,
+    insert,
+    or_,
+    select,
+    update,
+)
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from kitchenasty.core.events import DomainEvent, notify
-from kitchenasty.core.schema import Base, IdMixin, JSONColumn, TimestampMixin, UTCDateTime, utcnow
+from kitchenasty.core.fastsql import fast
+from kitchenasty.core.schema import Base, IdMixin, JSONColumn, TimestampMixin, UTCDateTime, new_id, utcnow
 
 Channel = Literal["email", "sms", "webhook"]
 Status = Literal["PENDING", "SENDING", "SENT", "FAILED"]
@@ -118,3 +133,116 @@ def enqueue_email(
             max_attempts=max_attempts,
         ),
     )
+
+
+# ---------------------------------------------------------------- the outbox's SQL (the only code that writes it)
+
+outbox_t: Table = OutboxMessage.__table__  # type: ignore[assignment]  # Table of a declarative model
+MESSAGE_FIELDS = (
+    "id",
+    "channel",
+    "source",
+    "event_id",
+    "rule_id",
+    "dedupe_key",
+    "recipient",
+    "subject",
+    "body",
+    "text_body",
+    "headers",
+    "max_attempts",
+)
+"""What a new delivery is made of; the rest (status, attempts, times) starts at its default."""
+_INSERT = insert(outbox_t)
+
+
+def due(now: datetime) -> ColumnElement[bool]:
+    """PENDING and due, or SENDING with an expired lease (the sender crashed)."""
+    return or_(
+        and_(outbox_t.c.status == PENDING, outbox_t.c.next_attempt_at <= now),
+        and_(outbox_t.c.status == SENDING, outbox_t.c.lease_until <= now),
+    )
+
+
+def message_row(**fields: Any) -> dict[str, Any]:
+    """A delivery as a row to insert, every field of `MESSAGE_FIELDS` present (one executemany for a batch)."""
+    unknown = set(fields) - set(MESSAGE_FIELDS)
+    if unknown:
+        raise TypeError(f"not outbox fields: {', '.join(sorted(unknown))}")
+    row = {name: fields.get(name) for name in MESSAGE_FIELDS}
+    row["id"] = row["id"] or new_id()
+    return row
+
+
+def insert_messages(session: Any, rows: list[dict[str, Any]]) -> None:
+    """Add deliveries (rows from `message_row`) in the caller's transaction; the worker is woken after commit."""
+    if rows:
+        fast(session).execute(_INSERT, rows)
+        notify(session, OutboxEnqueued())
+
+
+def due_ids(session: Any, now: datetime, limit: int) -> list[str]:
+    stmt = select(outbox_t.c.id).where(due(now)).order_by(outbox_t.c.next_attempt_at, outbox_t.c.id).limit(limit)
+    return list(fast(session).execute(stmt).scalars().all())
+
+
+def claim(session: Any, ids: list[str], now: datetime, lease: timedelta) -> list[Any]:
+    """Mark due rows SENDING (counting the attempt, taking a lease); returns the rows claimed (others were taken or
+    are no longer due)."""
+    conn = fast(session)
+    claimed = []
+    for message_id in ids:
+        taken = conn.execute(
+            update(outbox_t)
+            .where(outbox_t.c.id == message_id, due(now))
+            .values(status=SENDING, attempts=outbox_t.c.attempts + 1, lease_until=now + lease, updated_at=now)
+        )
+        if taken.rowcount == 1:
+            claimed.append(message_id)
+    if not claimed:
+        return []
+    return list(conn.execute(select(outbox_t).where(outbox_t.c.id.in_(claimed))).all())
+
+
+def settle(session: Any, message_id: str, attempts: int, values: dict[str, Any]) -> bool:
+    """Record the outcome of the attempt `attempts`; False when that claim is no longer ours."""
+    result = fast(session).execute(
+        update(outbox_t)
+        .where(outbox_t.c.id == message_id, outbox_t.c.status == SENDING, outbox_t.c.attempts == attempts)
+        .values(**values)
+    )
+    return result.rowcount == 1
+
+
+def next_due(session: Any) -> datetime | None:
+    """When the next delivery falls due (a pending retry or an expiring lease), or None when nothing waits."""
+    conn = fast(session)
+    pending = conn.execute(select(func.min(outbox_t.c.next_attempt_at)).where(outbox_t.c.status == PENDING)).scalar()
+    lease = conn.execute(select(func.min(outbox_t.c.lease_until)).where(outbox_t.c.status == SENDING)).scalar()
+    moments = [m for m in (pending, lease) if m is not None]
+    return min(moments) if moments else None
+
+
+def get(session: Any, message_id: str) -> Any:
+    return fast(session).execute(select(outbox_t).where(outbox_t.c.id == message_id)).first()
+
+
+def send_again(session: Any, message_id: str, now: datetime, *, fresh_attempts: bool) -> None:
+    """Make a waiting or FAILED delivery due now (a FAILED one gets a fresh set of attempts)."""
+    values: dict[str, Any] = {"status": PENDING, "next_attempt_at": now, "lease_until": None, "updated_at": now}
+    if fresh_attempts:
+        values["attempts"] = 0
+    fast(session).execute(update(outbox_t).where(outbox_t.c.id == message_id).values(**values))
+    notify(session, OutboxEnqueued())
+
+
+def send_failed_again(session: Any, now: datetime) -> int:
+    """Every FAILED delivery due now with a fresh set of attempts; returns how many."""
+    result = fast(session).execute(
+        update(outbox_t)
+        .where(outbox_t.c.status == FAILED)
+        .values(status=PENDING, attempts=0, next_attempt_at=now, lease_until=None, updated_at=now)
+    )
+    if result.rowcount:
+        notify(session, OutboxEnqueued())
+    return int(result.rowcount or 0)

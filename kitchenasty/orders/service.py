@@ -278,12 +278,12 @@ class OrderService:
             return self._write(session, req, self._plan(session, req), key, print_), False
 
         try:
-            return await self.db.run_write_fast(place)
+            return await self.db.run_write(place)
         except IntegrityError:
             if key is None:
                 raise
             # A concurrent submission with the same key won the race (servers with concurrent writers).
-            return await self.db.run_write_fast(place)
+            return await self.db.run_write(place)
 
     async def quote(self, data: OrderIn, principal: Principal | None) -> QuoteOut:
         """The server's totals for a cart, with every check of a real order; nothing is written."""
@@ -338,7 +338,7 @@ class OrderService:
             record(session, OrderStatusChanged(order=out, previous_status=previous))
             return out
 
-        return await self.db.run_write_fast(change)
+        return await self.db.run_write(change)
 
     # ---------------------------------------------------------------- reads
 

@@ -9,13 +9,13 @@ from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import select
-from sqlalchemy.orm import Session
 
 from kitchenasty.core import config
 from kitchenasty.core.config import SITE_GROUPS, SiteSettingsSources, Source, field_name, group_specs, mask
 from kitchenasty.core.db import Database
 from kitchenasty.core.errors import NotFound, ValidationFailed
 from kitchenasty.core.events import DomainEvent, notify
+from kitchenasty.core.fastsql import fast
 from kitchenasty.core.money import MoneyFormat
 from kitchenasty.settings.models import SiteSettings
 
@@ -47,7 +47,7 @@ class ResolvedSettings:
         return {field_name(s): self.values[s.name] for s in group_specs(group)}
 
 
-def _db_values(row: SiteSettings | None) -> dict[str, Any]:
+def _db_values(row: Any) -> dict[str, Any]:
     out: dict[str, Any] = {}
     if row is None:
         return out
@@ -60,8 +60,18 @@ def _db_values(row: SiteSettings | None) -> dict[str, Any]:
     return out
 
 
-def load_db_values_sync(session: Session) -> dict[str, Any]:
-    return _db_values(session.get(SiteSettings, SETTINGS_ROW_ID))
+_SAVED_ROW = select(SiteSettings.__table__).where(SiteSettings.__table__.c.id == SETTINGS_ROW_ID)
+
+
+def load_db_values_sync(session: Any) -> dict[str, Any]:
+    """The saved settings from a synchronous transaction (a Session or a hot-path unit): one Core read."""
+    return _db_values(fast(session).execute(_SAVED_ROW).first())
+
+
+def resolve_sync(session: Any, sources: SiteSettingsSources) -> ResolvedSettings:
+    """Site settings resolved DB -> TOML -> env -> default, read fresh inside a synchronous transaction."""
+    values, origins = sources.resolve(load_db_values_sync(session))
+    return ResolvedSettings(values, origins)
 
 
 def check_group(group: str) -> str:

@@ -7,7 +7,6 @@ them and applies to their next request.
 from __future__ import annotations
 
 from datetime import timedelta
-from html import escape
 
 from sqlalchemy import func, or_, select, update
 from sqlalchemy.exc import IntegrityError
@@ -16,6 +15,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from kitchenasty.core import outbox
 from kitchenasty.core.api import PageParams, provided
 from kitchenasty.core.db import Database
+from kitchenasty.core.emails import render_email
 from kitchenasty.core.errors import Conflict, NotFound, ValidationFailed
 from kitchenasty.core.events import DomainEvent, event_type, notify, record
 from kitchenasty.core.schema import iso, utcnow
@@ -224,21 +224,20 @@ class StaffService:
                 ),
             )
             if mail_configured:
-                role_label = role.replace("_", " ").title()
+                mail = render_email(
+                    "staff_invite",
+                    f"You're invited to join {restaurant}",
+                    restaurant=restaurant,
+                    name=name or "",
+                    role=role.replace("_", " ").title(),
+                    link=link,
+                )
                 outbox.enqueue_email(
                     session,
                     to=email,
-                    subject=f"You're invited to join {restaurant}",
-                    html=(
-                        f"<p>Hello{(' ' + escape(name)) if name else ''},</p>"
-                        f"<p>You have been invited to join <strong>{escape(restaurant)}</strong> as "
-                        f'{escape(role_label)}.</p><p><a href="{escape(link)}">Accept the invitation</a> '
-                        f"(valid for 7 days, single use).</p><p>{escape(link)}</p>"
-                    ),
-                    text=(
-                        f"You have been invited to join {restaurant} as {role_label}.\n"
-                        f"Accept the invitation (valid for 7 days, single use): {link}\n"
-                    ),
+                    subject=mail.subject,
+                    html=mail.html,
+                    text=mail.text,
                     source="builtin:staff_invitation",
                 )
         return InviteOut(

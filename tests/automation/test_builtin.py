@@ -70,3 +70,41 @@ async def test_order_confirmation_is_not_sent_when_turned_off_or_mail_is_not_con
 
     assert await deliveries(services) == []
     assert smtp.inbox == []
+
+
+async def test_order_confirmation_says_how_the_order_reaches_the_guest_and_links_the_tracking_page(
+    client: AsyncTestClient[Litestar], services: Services, smtp: SMTPServer
+) -> None:
+    admin = await staff_headers(services, "SUPER_ADMIN")
+    await configure_mail(client, admin, smtp.port)
+    await order_created(services, orderNumber="KA-0001", orderType="PICKUP")
+    await order_created(
+        services,
+        orderNumber="KA-0002",
+        orderType="DELIVERY",
+        deliveryAddress={
+            "line1": "1 Elm Street",
+            "line2": None,
+            "city": "Springfield",
+            "postalCode": None,
+            "state": None,
+            "notes": None,
+        },
+        deliveryFee=3.5,
+    )
+    await order_created(services, orderNumber="KA-0003", orderType="DINE_IN", tableName="Table 4")
+    mails = {mail.subject.split()[2]: mail for mail in smtp.wait_for(3)}
+
+    pickup = mails["KA-0001"].text()
+    assert "Collect it at Main Street; give the order number at the counter." in pickup
+    assert "on its way" not in pickup and "We will let you know" not in pickup
+    base = services.boot.base_url
+    assert f"{base}/track/" in pickup and "?t=" in pickup
+    assert "Follow your order live" in pickup
+
+    delivery = mails["KA-0002"].text()
+    assert "We will deliver it to 1 Elm Street, Springfield." in delivery
+    assert "Delivery  $3.50" in delivery
+    assert "We will bring it to Table 4." in mails["KA-0003"].text()
+    for mail in mails.values():
+        assert "You pay when you receive it (cash)." in mail.text()

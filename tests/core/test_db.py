@@ -29,17 +29,17 @@ async def count_events(db: Database) -> int:
     return await db.run_read(lambda s: s.scalar(select(func.count()).select_from(EventRecord)))
 
 
-async def test_run_write_fast_commits_and_publishes_after_commit(url: str) -> None:
+async def test_run_write_commits_and_publishes_after_commit(url: str) -> None:
     db = Database(url)
     seen: list[int] = []
     db.bus.subscribe("test.ping", lambda e: seen.append(e.n))
-    await db.run_write_fast(lambda unit: record(unit, Ping(n=1)))
+    await db.run_write(lambda unit: record(unit, Ping(n=1)))
     assert seen == [1]
     assert await count_events(db) == 1
     await db.dispose()
 
 
-async def test_run_write_fast_rolls_back_everything_and_publishes_nothing_on_error(url: str) -> None:
+async def test_run_write_rolls_back_everything_and_publishes_nothing_on_error(url: str) -> None:
     db = Database(url)
     seen: list[int] = []
     db.bus.subscribe("test.ping", lambda e: seen.append(e.n))
@@ -49,10 +49,10 @@ async def test_run_write_fast_rolls_back_everything_and_publishes_nothing_on_err
         raise ValueError("refused")
 
     with pytest.raises(ValueError, match="refused"):
-        await db.run_write_fast(failing)
+        await db.run_write(failing)
     assert seen == []
     assert await count_events(db) == 0
-    await db.run_write_fast(lambda unit: record(unit, Ping(n=3)))  # the writer is usable again
+    await db.run_write(lambda unit: record(unit, Ping(n=3)))  # the writer is usable again
     assert await count_events(db) == 1
     await db.dispose()
 
@@ -66,7 +66,7 @@ async def test_concurrent_writes_are_serialised_without_database_is_locked(url: 
             await asyncio.sleep(0)  # a real await inside the async transaction
 
     async def fast_write(n: int) -> None:
-        await db.run_write_fast(lambda unit: record(unit, Ping(n=n)))
+        await db.run_write(lambda unit: record(unit, Ping(n=n)))
 
     await asyncio.gather(*(orm_write(n) if n % 2 else fast_write(n) for n in range(60)))
     assert await count_events(db) == 60
@@ -76,7 +76,7 @@ async def test_concurrent_writes_are_serialised_without_database_is_locked(url: 
 async def test_uninteresting_events_are_written_already_processed(url: str) -> None:
     db = Database(url)
     db.bus.durable_interest = lambda name, session=None: name != "test.ping"
-    await db.run_write_fast(lambda unit: record(unit, Ping(n=1)))
+    await db.run_write(lambda unit: record(unit, Ping(n=1)))
     processed = await db.run_read(lambda s: s.scalar(select(EventRecord.processed_at)))
     assert processed is not None
     await db.dispose()
@@ -92,7 +92,7 @@ async def test_checkpoints_run_in_the_background_not_in_commits(url: str) -> Non
     await db.start_checkpoints()
     assert autocheckpoint() == 0  # commits never stop to checkpoint while the app runs
     for n in range(200):
-        await db.run_write_fast(lambda unit, n=n: record(unit, Ping(n=n)))
+        await db.run_write(lambda unit, n=n: record(unit, Ping(n=n)))
     await asyncio.sleep(2.5)  # two checkpoint intervals
     assert db.checkpoints >= 1
     await db.stop_checkpoints()
@@ -107,7 +107,7 @@ async def test_the_wal_starts_over_while_writes_never_stop(url: str) -> None:
     writer = db._sync_writer()
     writer.autocheckpoint(0)
     for n in range(100):
-        await db.run_write_fast(lambda unit, n=n: record(unit, Ping(n=n)))
+        await db.run_write(lambda unit, n=n: record(unit, Ping(n=n)))
     frames_per_write = writer.checkpoint()[1] / 100
 
     db.wal_restart_frames = 1000  # 256 MB by default: a test writes less
@@ -115,7 +115,7 @@ async def test_the_wal_starts_over_while_writes_never_stop(url: str) -> None:
     writes = 0
     deadline = asyncio.get_running_loop().time() + 3.5
     while asyncio.get_running_loop().time() < deadline:  # no pause between commits (yield only)
-        await db.run_write_fast(lambda unit, n=writes: record(unit, Ping(n=n)))
+        await db.run_write(lambda unit, n=writes: record(unit, Ping(n=n)))
         writes += 1
         await asyncio.sleep(0)
     frames_in_wal = writer.checkpoint()[1]

@@ -1,4 +1,4 @@
-"""Menu rules as pure functions: availability and option-group validity."""
+"""The menu rules as pure functions: availability and option-group validity."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from kitchenasty.core.errors import ValidationFailed
-from kitchenasty.menu.rules import (
+from kitchenasty.menu.checks import (
     OptionSpec,
     ValueSpec,
     Window,

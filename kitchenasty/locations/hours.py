@@ -65,13 +65,6 @@ def describe_day(hours: Sequence[DayHours], local: datetime) -> str:
     return f"{day.open_time}-{day.close_time}"
 
 
-def valid_hhmm(value: str) -> bool:
-    """A 24-hour "HH:MM" time of day (00:00 to 23:59)."""
-    if len(value) != 5 or value[2] != ":" or not (value[:2].isdigit() and value[3:].isdigit()):
-        return False
-    return int(value[:2]) < 24 and int(value[3:]) < 60
-
-
 def in_window(start: str, end: str, days: Sequence[int], local: datetime) -> bool:
     """Whether `local` falls in a weekly window (a mealtime): `start`-`end` on each of `days` (0 = Sunday).
 

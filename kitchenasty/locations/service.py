@@ -17,9 +17,10 @@ from kitchenasty.core.db import Database
 from kitchenasty.core.errors import Conflict, NotFound, ValidationFailed
 from kitchenasty.core.events import DomainEvent, notify
 from kitchenasty.core.links import Dependents
-from kitchenasty.core.money import from_cents, to_cents
+from kitchenasty.core.money import from_cents
 from kitchenasty.core.schema import iso
-from kitchenasty.locations.hours import DayHours, is_open_at, local_now, valid_hhmm
+from kitchenasty.core.validate import bounded_cents, check_slug, check_time, not_blank
+from kitchenasty.locations.hours import DayHours, is_open_at, local_now
 from kitchenasty.locations.models import DiningTable, Location, OperatingHour
 from kitchenasty.locations.schemas import (
     LocationCounts,
@@ -35,8 +36,6 @@ from kitchenasty.locations.schemas import (
 )
 from kitchenasty.settings.service import ResolvedSettings, SettingsService
 
-SLUG_RE = re.compile(r"^[a-z0-9-]+$")
-SLUG_MESSAGE = "Slug must be lowercase alphanumeric with hyphens"
 MAX_MIN_ORDER_CENTS = 100_000_00
 
 
@@ -47,26 +46,8 @@ class LocationChanged(DomainEvent, frozen=True):
     location_id: str
 
 
-def check_slug(slug: str) -> str:
-    if not SLUG_RE.match(slug):
-        raise ValidationFailed(SLUG_MESSAGE, code="INVALID_SLUG")
-    return slug
-
-
 def min_order_cents(amount: Decimal, field: str) -> int:
-    cents = to_cents(amount, field=field)
-    if cents < 0:
-        raise ValidationFailed(f"{field} must not be negative", code="INVALID_AMOUNT")
-    if cents > MAX_MIN_ORDER_CENTS:
-        raise ValidationFailed(f"{field} must be at most {from_cents(MAX_MIN_ORDER_CENTS):.0f}", code="INVALID_AMOUNT")
-    return cents
-
-
-def not_blank(value: str, field: str) -> str:
-    value = value.strip()
-    if not value:
-        raise ValidationFailed(f"{field} must not be blank", code="VALIDATION_ERROR")
-    return value
+    return bounded_cents(amount, field, MAX_MIN_ORDER_CENTS, say_maximum=True)
 
 
 def check_hours(hours: Sequence[OperatingHourIn]) -> list[OperatingHourIn]:
@@ -75,9 +56,8 @@ def check_hours(hours: Sequence[OperatingHourIn]) -> list[OperatingHourIn]:
         if entry.day_of_week in seen:
             raise ValidationFailed(f"operatingHours has day {entry.day_of_week} more than once", code="DUPLICATE_DAY")
         seen.add(entry.day_of_week)
-        for field, value in (("openTime", entry.open_time), ("closeTime", entry.close_time)):
-            if not valid_hhmm(value):
-                raise ValidationFailed(f"{field} must be HH:MM (00:00 to 23:59), got '{value}'", code="INVALID_TIME")
+        check_time(entry.open_time, "openTime", echo=True)
+        check_time(entry.close_time, "closeTime", echo=True)
     return sorted(hours, key=lambda h: h.day_of_week)
 
 

@@ -1,15 +1,38 @@
-"""The menu's own SQL that other domains go through: stock is the menu's table, so an order takes and gives back
-stock here (compiled Core statements, on the hot path of placing and cancelling orders)."""
+"""The menu domain's SQL: the only code that writes `categories`, `menu_items`, `menu_options`,
+`menu_option_values`, `allergens`, `mealtimes` and the item<->allergen and item<->mealtime links. Other domains go
+through it too: an order takes and gives back stock here (compiled Core statements on the hot path of placing and
+cancelling orders), and locations ask through `core.links`.
+
+The storefront's whole-menu load (`storefront_rows`) is eight module-level statements whatever the menu's size, run
+in one hop to a reader thread; the back office's reads and writes use the ORM session, where they read better.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Any
+from typing import Any, NamedTuple, TypeVar
 
-from sqlalchemy import Table, bindparam, func, select, update
+from sqlalchemy import ColumnElement, Table, bindparam, delete, func, or_, select, update
+from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import Session, selectinload
 
 from kitchenasty.core.fastsql import fast
-from kitchenasty.menu.models import Category, Mealtime, MenuItem
+from kitchenasty.locations.hours import DayHours
+from kitchenasty.locations.models import Location, OperatingHour
+from kitchenasty.menu import checks
+from kitchenasty.menu.checks import OptionSpec, ValueSpec
+from kitchenasty.menu.models import (
+    Allergen,
+    Category,
+    Mealtime,
+    MenuItem,
+    MenuOption,
+    MenuOptionValue,
+    menu_item_allergens,
+    menu_item_mealtimes,
+)
+
+R = TypeVar("R")
 
 menu_items_t: Table = MenuItem.__table__  # type: ignore[assignment]  # Table of a declarative model
 
@@ -41,6 +64,466 @@ def take_stock(session: Any, item_id: str, quantity: int) -> bool:
 def give_stock(session: Any, item_id: str, quantity: int) -> None:
     """Give back stock an order took (it was cancelled)."""
     fast(session).execute(_GIVE_STOCK, {"item_id": item_id, "qty": quantity})
+
+
+# ---------------------------------------------------------------- the storefront's whole menu
+
+
+def _scope(column: Any) -> ColumnElement[bool]:
+    """Rows for every location (NULL) or for the one the statement is run for (`location_id`)."""
+    return or_(column.is_(None), column == bindparam("location_id"))
+
+
+_ACTIVE_LOCATIONS = select(Location).where(Location.is_active.is_(True)).order_by(Location.name).limit(2)
+_HOURS = select(
+    OperatingHour.day_of_week, OperatingHour.open_time, OperatingHour.close_time, OperatingHour.is_closed
+).where(OperatingHour.location_id == bindparam("location_id"))
+_CATEGORIES = (
+    select(
+        Category.id,
+        Category.name,
+        Category.slug,
+        Category.description,
+        Category.image,
+        Category.sort_order,
+        Category.parent_id,
+    )
+    .where(Category.is_active.is_(True), _scope(Category.location_id))
+    .order_by(Category.sort_order, Category.name, Category.id)
+)
+_ITEM_FILTER = (MenuItem.is_active.is_(True), _scope(MenuItem.location_id))
+_ITEMS = (
+    select(
+        MenuItem.id,
+        MenuItem.name,
+        MenuItem.slug,
+        MenuItem.description,
+        MenuItem.price_cents,
+        MenuItem.image,
+        MenuItem.category_id,
+        MenuItem.track_stock,
+        MenuItem.stock_qty,
+        MenuItem.order_type,
+    )
+    .where(*_ITEM_FILTER)
+    .order_by(MenuItem.sort_order, MenuItem.name, MenuItem.id)
+)
+_ITEM_IDS = select(MenuItem.id).where(*_ITEM_FILTER).scalar_subquery()
+_OPTIONS = (
+    select(
+        MenuOption.id,
+        MenuOption.menu_item_id,
+        MenuOption.name,
+        MenuOption.display_type,
+        MenuOption.is_required,
+        MenuOption.min_select,
+        MenuOption.max_select,
+        MenuOption.sort_order,
+    )
+    .where(MenuOption.is_active.is_(True), MenuOption.menu_item_id.in_(_ITEM_IDS))
+    .order_by(MenuOption.sort_order, MenuOption.name, MenuOption.id)
+)
+_VALUES = (
+    select(
+        MenuOptionValue.id,
+        MenuOptionValue.menu_option_id,
+        MenuOptionValue.name,
+        MenuOptionValue.price_modifier_cents,
+        MenuOptionValue.is_default,
+        MenuOptionValue.sort_order,
+    )
+    .join(MenuOption, MenuOption.id == MenuOptionValue.menu_option_id)
+    .where(
+        MenuOptionValue.is_active.is_(True),
+        MenuOption.is_active.is_(True),
+        MenuOption.menu_item_id.in_(_ITEM_IDS),
+    )
+    .order_by(MenuOptionValue.sort_order, MenuOptionValue.name, MenuOptionValue.id)
+)
+_ALLERGENS = (
+    select(menu_item_allergens.c.menu_item_id, Allergen.id, Allergen.name)
+    .join(Allergen, Allergen.id == menu_item_allergens.c.allergen_id)
+    .where(menu_item_allergens.c.menu_item_id.in_(_ITEM_IDS))
+    .order_by(Allergen.name)
+)
+_MEALTIMES = (
+    select(
+        menu_item_mealtimes.c.menu_item_id,
+        Mealtime.id,
+        Mealtime.name,
+        Mealtime.start_time,
+        Mealtime.end_time,
+        Mealtime.days,
+    )
+    .join(Mealtime, Mealtime.id == menu_item_mealtimes.c.mealtime_id)
+    .where(menu_item_mealtimes.c.menu_item_id.in_(_ITEM_IDS), Mealtime.is_active.is_(True))
+    .order_by(Mealtime.start_time, Mealtime.name)
+)
+
+
+class StorefrontRows(NamedTuple):
+    """One location's orderable menu as flat rows, each list in display order (active rows only)."""
+
+    location: Location
+    hours: list[DayHours]
+    categories: Sequence[Any]
+    items: Sequence[Any]
+    options: Sequence[Any]
+    values: Sequence[Any]
+    allergens: Sequence[Any]
+    mealtimes: Sequence[Any]
+
+
+def storefront_location(session: Session, location_id: str | None) -> Location:
+    """The location the storefront shows: the one named, or the only active one."""
+    if location_id is None:
+        return checks.only_active_location(list(session.scalars(_ACTIVE_LOCATIONS)))
+    return checks.shown_location(session.get(Location, location_id))
+
+
+def storefront_rows(session: Session, location_id: str | None) -> StorefrontRows:
+    """Load one location's orderable menu in eight statements, whatever its size."""
+    loc = storefront_location(session, location_id)
+    at = {"location_id": loc.id}
+    return StorefrontRows(
+        location=loc,
+        hours=[DayHours(*row) for row in session.execute(_HOURS, at)],
+        categories=session.execute(_CATEGORIES, at).all(),
+        items=session.execute(_ITEMS, at).all(),
+        options=session.execute(_OPTIONS, at).all(),
+        values=session.execute(_VALUES, at).all(),
+        allergens=session.execute(_ALLERGENS, at).all(),
+        mealtimes=session.execute(_MEALTIMES, at).all(),
+    )
+
+
+# ---------------------------------------------------------------- rows by id, and plain writes
+
+
+async def location_exists(session: AsyncSession, location_id: str) -> bool:
+    return await session.get(Location, location_id) is not None
+
+
+async def rows_by_ids(session: AsyncSession, model: Any, ids: Sequence[str]) -> dict[str, Any]:
+    """Rows of `model` (Allergen, Mealtime) with these ids, by id (those that exist)."""
+    if not ids:
+        return {}
+    return {row.id: row for row in await session.scalars(select(model).where(model.id.in_(ids)))}
+
+
+def set_fields(row: Any, fields: dict[str, Any]) -> None:
+    """Apply a partial update (model attribute -> value) to a loaded menu row; flushed with the transaction."""
+    for key, value in fields.items():
+        setattr(row, key, value)
+
+
+async def _add(session: AsyncSession, row: R) -> R:
+    session.add(row)
+    await session.flush()
+    return row
+
+
+# ---------------------------------------------------------------- categories
+
+
+async def item_counts(session: AsyncSession, category_ids: Sequence[str] | None = None) -> dict[str, int]:
+    """Items per category (every category, or these)."""
+    stmt = select(MenuItem.category_id, func.count()).group_by(MenuItem.category_id)
+    if category_ids is not None:
+        stmt = stmt.where(MenuItem.category_id.in_(category_ids))
+    return dict((await session.execute(stmt)).all())  # type: ignore[arg-type]
+
+
+_CATEGORY_ORDER = (Category.sort_order, Category.name, Category.id)
+_ITEM_ORDER = (MenuItem.sort_order, MenuItem.name, MenuItem.id)
+
+
+async def categories(session: AsyncSession, location_id: str | None) -> list[Category]:
+    """Every category (inactive ones too); with `location_id`, those of every location and that one's own."""
+    stmt = select(Category).order_by(*_CATEGORY_ORDER)
+    if location_id:
+        stmt = stmt.where(or_(Category.location_id.is_(None), Category.location_id == location_id))
+    return list(await session.scalars(stmt))
+
+
+async def category(session: AsyncSession, category_id: str) -> Category | None:
+    return await session.get(Category, category_id)
+
+
+async def subcategories(session: AsyncSession, category_id: str) -> list[Category]:
+    return list(
+        await session.scalars(select(Category).where(Category.parent_id == category_id).order_by(*_CATEGORY_ORDER))
+    )
+
+
+async def items_in(session: AsyncSession, category_id: str) -> list[MenuItem]:
+    return list(
+        await session.scalars(select(MenuItem).where(MenuItem.category_id == category_id).order_by(*_ITEM_ORDER))
+    )
+
+
+async def category_slug_taken(session: AsyncSession, slug: str) -> bool:
+    return bool(await session.scalar(select(Category.id).where(Category.slug == slug)))
+
+
+async def category_parents(session: AsyncSession) -> dict[str, str | None]:
+    """Every category's parent (None for a root)."""
+    return dict((await session.execute(select(Category.id, Category.parent_id))).all())  # type: ignore[arg-type]
+
+
+async def category_has_items(session: AsyncSession, category_id: str) -> bool:
+    return bool(await session.scalar(select(MenuItem.id).where(MenuItem.category_id == category_id).limit(1)))
+
+
+async def category_has_children(session: AsyncSession, category_id: str) -> bool:
+    return bool(await session.scalar(select(Category.id).where(Category.parent_id == category_id).limit(1)))
+
+
+async def add_category(session: AsyncSession, **columns: Any) -> Category:
+    return await _add(session, Category(**columns))
+
+
+async def delete_category(session: AsyncSession, category_id: str) -> None:
+    await session.execute(delete(Category).where(Category.id == category_id))
+
+
+# ---------------------------------------------------------------- items
+
+
+def _escape_like(text: str) -> str:
+    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+
+
+def item_conditions(category_id: str | None, search: str | None) -> list[ColumnElement[bool]]:
+    """The back office's item filters: a category, and a case-insensitive part of the name."""
+    conditions: list[ColumnElement[bool]] = []
+    if category_id:
+        conditions.append(MenuItem.category_id == category_id)
+    if search and search.strip():
+        needle = f"%{_escape_like(search.strip().lower())}%"
+        conditions.append(func.lower(MenuItem.name).like(needle, escape="\\"))
+    return conditions
+
+
+async def count_items(session: AsyncSession, conditions: Sequence[ColumnElement[bool]]) -> int:
+    return await session.scalar(select(func.count()).select_from(MenuItem).where(*conditions)) or 0
+
+
+async def item_page(
+    session: AsyncSession, conditions: Sequence[ColumnElement[bool]], limit: int, offset: int
+) -> list[tuple[MenuItem, str]]:
+    """One page of items with their category's name, by sort order then name."""
+    rows = await session.execute(
+        select(MenuItem, Category.name)
+        .join(Category, Category.id == MenuItem.category_id)
+        .where(*conditions)
+        .order_by(*_ITEM_ORDER)
+        .limit(limit)
+        .offset(offset)
+    )
+    return [(item, name) for item, name in rows.all()]
+
+
+async def option_counts(session: AsyncSession, item_ids: Sequence[str]) -> dict[str, int]:
+    """Active option groups per item."""
+    if not item_ids:
+        return {}
+    rows = await session.execute(
+        select(MenuOption.menu_item_id, func.count())
+        .where(MenuOption.menu_item_id.in_(item_ids), MenuOption.is_active.is_(True))
+        .group_by(MenuOption.menu_item_id)
+    )
+    return dict(rows.all())  # type: ignore[arg-type]
+
+
+async def link_counts(session: AsyncSession, link: Table, item_ids: Sequence[str]) -> dict[str, int]:
+    """Allergens or mealtimes (`link`: `menu_item_allergens` or `menu_item_mealtimes`) per item."""
+    if not item_ids:
+        return {}
+    rows = await session.execute(
+        select(link.c.menu_item_id, func.count()).where(link.c.menu_item_id.in_(item_ids)).group_by(link.c.menu_item_id)
+    )
+    return dict(rows.all())  # type: ignore[arg-type]
+
+
+_FULL_ITEM = (
+    selectinload(MenuItem.options).selectinload(MenuOption.values),
+    selectinload(MenuItem.allergens),
+    selectinload(MenuItem.mealtimes),
+)
+
+
+async def item_with_category(session: AsyncSession, item_id: str) -> tuple[MenuItem, str] | None:
+    """An item with its option groups, values, allergens and mealtimes loaded, and its category's name."""
+    row = (
+        await session.execute(
+            select(MenuItem, Category.name)
+            .join(Category, Category.id == MenuItem.category_id)
+            .where(MenuItem.id == item_id)
+            .options(*_FULL_ITEM)
+        )
+    ).first()
+    return None if row is None else (row[0], row[1])
+
+
+async def item_to_edit(session: AsyncSession, item_id: str) -> MenuItem | None:
+    """An item with everything an edit replaces loaded (option groups and values, allergens, mealtimes)."""
+    return await session.scalar(select(MenuItem).where(MenuItem.id == item_id).options(*_FULL_ITEM))
+
+
+async def item_exists(session: AsyncSession, item_id: str) -> bool:
+    return await session.get(MenuItem, item_id) is not None
+
+
+async def item_slug_taken(session: AsyncSession, slug: str) -> bool:
+    return bool(await session.scalar(select(MenuItem.id).where(MenuItem.slug == slug)))
+
+
+def _new_value(spec: ValueSpec) -> MenuOptionValue:
+    return MenuOptionValue(
+        name=spec.name,
+        price_modifier_cents=spec.price_modifier_cents,
+        is_default=spec.is_default,
+        sort_order=spec.sort_order,
+        is_active=True,
+    )
+
+
+def _new_option(spec: OptionSpec) -> MenuOption:
+    return MenuOption(
+        name=spec.name,
+        display_type=spec.display_type,
+        is_required=spec.is_required,
+        min_select=spec.min_select,
+        max_select=spec.max_select,
+        sort_order=spec.sort_order,
+        is_active=True,
+        values=[_new_value(v) for v in spec.values],
+    )
+
+
+async def add_item(
+    session: AsyncSession,
+    *,
+    options: Sequence[OptionSpec],
+    allergens: list[Allergen],
+    mealtimes: list[Mealtime],
+    **columns: Any,
+) -> MenuItem:
+    """A new item with its (new) option groups and values, linked to these allergens and mealtimes."""
+    item = MenuItem(**columns, options=[_new_option(o) for o in options], allergens=allergens, mealtimes=mealtimes)
+    return await _add(session, item)
+
+
+def replace_options(item: MenuItem, specs: Sequence[OptionSpec]) -> None:
+    """Make `specs` (checked by `checks.replacement_options`) the item's option groups. Rows named by id are updated
+    in place (same id); rows left out are retired (`is_active=False`), never deleted: order lines keep pointing at
+    the values they were placed with."""
+    existing = {o.id: o for o in item.options}
+    kept: set[str] = set()
+    for spec in specs:
+        if spec.id is None:
+            item.options.append(_new_option(spec))
+            continue
+        option = existing[spec.id]
+        kept.add(option.id)
+        option.name = spec.name
+        option.display_type = spec.display_type
+        option.is_required = spec.is_required
+        option.min_select = spec.min_select
+        option.max_select = spec.max_select
+        option.sort_order = spec.sort_order
+        option.is_active = True
+        current = {v.id: v for v in option.values}
+        kept_values: set[str] = set()
+        for value_spec in spec.values:
+            if value_spec.id is None:
+                option.values.append(_new_value(value_spec))
+                continue
+            value = current[value_spec.id]
+            kept_values.add(value.id)
+            value.name = value_spec.name
+            value.price_modifier_cents = value_spec.price_modifier_cents
+            value.is_default = value_spec.is_default
+            value.sort_order = value_spec.sort_order
+            value.is_active = True
+        for value in current.values():
+            if value.id not in kept_values:
+                value.is_active = False
+    for option in existing.values():
+        if option.id not in kept:
+            option.is_active = False
+            for value in option.values:
+                value.is_active = False
+
+
+async def delete_item(session: AsyncSession, item_id: str) -> None:
+    await session.execute(delete(MenuItem).where(MenuItem.id == item_id))
+
+
+# ---------------------------------------------------------------- allergens
+
+
+async def allergens_with_counts(session: AsyncSession) -> list[tuple[Allergen, int]]:
+    """Every allergen by name, with the number of items that list it."""
+    rows = await session.execute(
+        select(Allergen, func.count(menu_item_allergens.c.menu_item_id))
+        .outerjoin(menu_item_allergens, menu_item_allergens.c.allergen_id == Allergen.id)
+        .group_by(Allergen.id)
+        .order_by(Allergen.name)
+    )
+    return [(allergen, count) for allergen, count in rows.all()]
+
+
+async def allergen_name_taken(session: AsyncSession, name: str) -> bool:
+    return bool(await session.scalar(select(Allergen.id).where(func.lower(Allergen.name) == name.lower())))
+
+
+async def allergen_exists(session: AsyncSession, allergen_id: str) -> bool:
+    return await session.get(Allergen, allergen_id) is not None
+
+
+async def add_allergen(session: AsyncSession, name: str) -> Allergen:
+    return await _add(session, Allergen(name=name))
+
+
+async def delete_allergen(session: AsyncSession, allergen_id: str) -> None:
+    await session.execute(delete(Allergen).where(Allergen.id == allergen_id))
+
+
+# ---------------------------------------------------------------- mealtimes
+
+
+async def mealtime_counts(session: AsyncSession, ids: Sequence[str]) -> dict[str, int]:
+    """Items per mealtime."""
+    if not ids:
+        return {}
+    rows = await session.execute(
+        select(menu_item_mealtimes.c.mealtime_id, func.count())
+        .where(menu_item_mealtimes.c.mealtime_id.in_(ids))
+        .group_by(menu_item_mealtimes.c.mealtime_id)
+    )
+    return dict(rows.all())  # type: ignore[arg-type]
+
+
+async def mealtimes(session: AsyncSession, location_id: str | None) -> list[Mealtime]:
+    """By start time; with `location_id`, the mealtimes of every location plus that location's own."""
+    stmt = select(Mealtime).order_by(Mealtime.start_time, Mealtime.name, Mealtime.id)
+    if location_id:
+        stmt = stmt.where(or_(Mealtime.location_id.is_(None), Mealtime.location_id == location_id))
+    return list(await session.scalars(stmt))
+
+
+async def mealtime(session: AsyncSession, mealtime_id: str) -> Mealtime | None:
+    return await session.get(Mealtime, mealtime_id)
+
+
+async def add_mealtime(session: AsyncSession, **columns: Any) -> Mealtime:
+    return await _add(session, Mealtime(**columns))
+
+
+async def delete_mealtime(session: AsyncSession, mealtime_id: str) -> None:
+    await session.execute(delete(Mealtime).where(Mealtime.id == mealtime_id))
 
 
 # ---------------------------------------------------------------- what other domains ask (core.links)

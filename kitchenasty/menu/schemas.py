@@ -9,7 +9,7 @@ from typing import Annotated, Literal
 import msgspec
 
 from kitchenasty.core.validate import ImageUrl
-from kitchenasty.menu.rules import DisplayType, UnavailableReason
+from kitchenasty.menu.checks import DisplayType, UnavailableReason
 
 OrderTypeValue = Literal["DELIVERY", "PICKUP", "DINE_IN"]
 

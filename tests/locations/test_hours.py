@@ -4,9 +4,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-import pytest
-
-from kitchenasty.locations.hours import DayHours, describe_day, in_window, is_open_at, local_now, valid_hhmm
+from kitchenasty.locations.hours import DayHours, describe_day, in_window, is_open_at, local_now
 
 # 2025-06-02 is a Monday (day 1 with Sunday = 0).
 MONDAY = datetime(2025, 6, 2)
@@ -15,26 +13,6 @@ MONDAY = datetime(2025, 6, 2)
 def at(day_offset: int, hhmm: str) -> datetime:
     hours, minutes = (int(part) for part in hhmm.split(":"))
     return MONDAY.replace(day=MONDAY.day + day_offset, hour=hours, minute=minutes)
-
-
-@pytest.mark.parametrize(
-    ("value", "valid"),
-    [
-        ("00:00", True),
-        ("09:30", True),
-        ("23:59", True),
-        ("24:00", False),
-        ("12:60", False),
-        ("9:30", False),
-        ("09:3", False),
-        ("0930", False),
-        ("ab:cd", False),
-        ("09:30 ", False),
-        ("", False),
-    ],
-)
-def test_valid_hhmm_accepts_only_24_hour_times(value: str, valid: bool) -> None:
-    assert valid_hhmm(value) is valid
 
 
 def test_is_open_at_without_hours_is_always_open() -> None:

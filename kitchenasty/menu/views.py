@@ -1,0 +1,401 @@
+"""One function per response shape of the menu domain, each taking a row (an ORM object, or a row of the
+storefront's flat load: both name the columns alike), so a new column is shown in one place.
+
+The storefront's menu is assembled once from its flat rows (`assemble`) into a `BuiltMenu`, which renders it per
+clock state ("open now", "mealtime windows open now") and keeps each rendering, and its encoded body, until the menu
+is loaded again.
+"""
+
+from __future__ import annotations
+
+import time
+from collections import defaultdict
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+import msgspec
+
+from kitchenasty.core.api import ok
+from kitchenasty.core.money import from_cents
+from kitchenasty.core.schema import iso
+from kitchenasty.locations.hours import DayHours
+from kitchenasty.menu.checks import Window, unavailable_reason
+from kitchenasty.menu.queries import StorefrontRows
+from kitchenasty.menu.schemas import (
+    AllergenOut,
+    AllergenRef,
+    CategoryDetailOut,
+    CategoryName,
+    CategoryOut,
+    CategoryRef,
+    CategoryTreeOut,
+    Counts,
+    ItemBrief,
+    MealtimeOut,
+    MealtimeRef,
+    MenuItemListOut,
+    MenuItemOut,
+    OptionOut,
+    OptionValueOut,
+    StoreCategory,
+    StoreItem,
+    StoreLocation,
+    StoreMenu,
+)
+
+# ---------------------------------------------------------------- parts shared by several shapes
+
+
+def value_out(v: Any) -> OptionValueOut:
+    """From a `menu_option_values` row."""
+    return OptionValueOut(
+        id=v.id,
+        name=v.name,
+        price_modifier=from_cents(v.price_modifier_cents),
+        is_default=v.is_default,
+        sort_order=v.sort_order,
+    )
+
+
+def option_out(o: Any, values: list[OptionValueOut]) -> OptionOut:
+    """From a `menu_options` row and its values as shown (active ones, in order)."""
+    return OptionOut(
+        id=o.id,
+        name=o.name,
+        display_type=o.display_type,
+        is_required=o.is_required,
+        min_select=o.min_select,
+        max_select=o.max_select,
+        sort_order=o.sort_order,
+        values=values,
+    )
+
+
+def shown_options(options: Iterable[Any]) -> list[OptionOut]:
+    """An item's loaded option groups as shown: active groups with at least one active value, active values only."""
+    return [
+        option_out(o, [value_out(v) for v in sorted(o.values, key=lambda v: (v.sort_order, v.name)) if v.is_active])
+        for o in sorted(options, key=lambda o: (o.sort_order, o.name))
+        if o.is_active and any(v.is_active for v in o.values)
+    ]
+
+
+def allergen_ref(a: Any) -> AllergenRef:
+    return AllergenRef(id=a.id, name=a.name)
+
+
+def mealtime_ref(m: Any) -> MealtimeRef:
+    return MealtimeRef(id=m.id, name=m.name, start_time=m.start_time, end_time=m.end_time, days=list(m.days))
+
+
+# ---------------------------------------------------------------- categories
+
+
+def _category_fields(c: Any, items: int) -> dict[str, Any]:
+    return {
+        "id": c.id,
+        "name": c.name,
+        "slug": c.slug,
+        "description": c.description,
+        "image": c.image,
+        "sort_order": c.sort_order,
+        "is_active": c.is_active,
+        "parent_id": c.parent_id,
+        "location_id": c.location_id,
+        "counts": Counts(menu_items=items),
+        "created_at": iso(c.created_at) or "",
+        "updated_at": iso(c.updated_at) or "",
+    }
+
+
+def category_out(c: Any, items: int) -> CategoryOut:
+    return CategoryOut(**_category_fields(c, items))
+
+
+def category_tree(rows: Sequence[Any], counts: Mapping[str, int]) -> list[CategoryTreeOut]:
+    """Categories (in display order) as a tree: roots, each with its `children`, recursively."""
+    nodes = {c.id: CategoryTreeOut(**_category_fields(c, counts.get(c.id, 0)), children=[]) for c in rows}
+    roots = []
+    for c in rows:
+        parent = nodes.get(c.parent_id) if c.parent_id else None
+        if parent is None:  # a root, or a subcategory whose parent belongs to another location
+            roots.append(nodes[c.id])
+        else:
+            parent.children.append(nodes[c.id])
+    return roots
+
+
+def item_brief(i: Any, options: int) -> ItemBrief:
+    return ItemBrief(
+        id=i.id,
+        name=i.name,
+        slug=i.slug,
+        price=from_cents(i.price_cents),
+        image=i.image,
+        is_active=i.is_active,
+        sort_order=i.sort_order,
+        track_stock=i.track_stock,
+        stock_qty=i.stock_qty,
+        counts=Counts(options=options),
+    )
+
+
+def category_detail_out(
+    category: Any,
+    parent: Any | None,
+    children: Sequence[Any],
+    items: Sequence[Any],
+    counts: Mapping[str, int],
+    option_counts: Mapping[str, int],
+) -> CategoryDetailOut:
+    """A category with its parent, its subcategories and its items (`counts`: items per category)."""
+    return CategoryDetailOut(
+        **_category_fields(category, counts.get(category.id, 0)),
+        parent=CategoryRef(id=parent.id, name=parent.name, slug=parent.slug) if parent else None,
+        children=[category_out(c, counts.get(c.id, 0)) for c in children],
+        menu_items=[item_brief(i, option_counts.get(i.id, 0)) for i in items],
+    )
+
+
+# ---------------------------------------------------------------- items, allergens, mealtimes
+
+
+def item_list_out(item: Any, category_name: str, options: int, allergens: int, mealtimes: int) -> MenuItemListOut:
+    return MenuItemListOut(
+        id=item.id,
+        name=item.name,
+        slug=item.slug,
+        description=item.description,
+        price=from_cents(item.price_cents),
+        image=item.image,
+        is_active=item.is_active,
+        sort_order=item.sort_order,
+        track_stock=item.track_stock,
+        stock_qty=item.stock_qty,
+        order_type=item.order_type,
+        category_id=item.category_id,
+        location_id=item.location_id,
+        category=CategoryName(id=item.category_id, name=category_name),
+        counts=Counts(options=options, allergens=allergens, mealtimes=mealtimes),
+        created_at=iso(item.created_at) or "",
+        updated_at=iso(item.updated_at) or "",
+    )
+
+
+def item_out(item: Any, category_name: str) -> MenuItemOut:
+    """From an item with its option groups, values, allergens and mealtimes loaded."""
+    return MenuItemOut(
+        id=item.id,
+        name=item.name,
+        slug=item.slug,
+        description=item.description,
+        price=from_cents(item.price_cents),
+        image=item.image,
+        is_active=item.is_active,
+        sort_order=item.sort_order,
+        track_stock=item.track_stock,
+        stock_qty=item.stock_qty,
+        order_type=item.order_type,
+        category_id=item.category_id,
+        location_id=item.location_id,
+        category=CategoryName(id=item.category_id, name=category_name),
+        options=shown_options(item.options),
+        allergens=[allergen_ref(a) for a in item.allergens],
+        mealtimes=[mealtime_ref(m) for m in item.mealtimes],
+        created_at=iso(item.created_at) or "",
+        updated_at=iso(item.updated_at) or "",
+    )
+
+
+def allergen_out(a: Any, items: int) -> AllergenOut:
+    return AllergenOut(id=a.id, name=a.name, counts=Counts(menu_items=items))
+
+
+def mealtime_out(m: Any, items: int) -> MealtimeOut:
+    return MealtimeOut(
+        id=m.id,
+        name=m.name,
+        start_time=m.start_time,
+        end_time=m.end_time,
+        days=list(m.days),
+        is_active=m.is_active,
+        location_id=m.location_id,
+        counts=Counts(menu_items=items),
+        created_at=iso(m.created_at) or "",
+        updated_at=iso(m.updated_at) or "",
+    )
+
+
+# ---------------------------------------------------------------- the storefront menu, built once and rendered per clock state
+
+
+def store_location(loc: Any) -> StoreLocation:
+    """A location as the storefront shows it; `isOpenNow` is set per rendering."""
+    return StoreLocation(
+        id=loc.id,
+        name=loc.name,
+        slug=loc.slug,
+        is_open_now=False,
+        is_busy=loc.is_busy,
+        busy_message=loc.busy_message,
+        delivery_enabled=loc.delivery_enabled,
+        pickup_enabled=loc.pickup_enabled,
+        dine_in_enabled=loc.dine_in_enabled,
+        min_order_delivery=from_cents(loc.min_order_delivery_cents),
+        min_order_pickup=from_cents(loc.min_order_pickup_cents),
+        delivery_lead_time=loc.delivery_lead_time,
+        pickup_lead_time=loc.pickup_lead_time,
+    )
+
+
+def store_item(
+    i: Any, allergens: list[AllergenRef], mealtimes: list[MealtimeRef], options: list[OptionOut]
+) -> StoreItem:
+    """An item as the storefront shows it when it can be ordered."""
+    return StoreItem(
+        id=i.id,
+        name=i.name,
+        slug=i.slug,
+        description=i.description,
+        price=from_cents(i.price_cents),
+        image=i.image,
+        category_id=i.category_id,
+        is_available=True,
+        unavailable_reason=None,
+        track_stock=i.track_stock,
+        stock_qty=i.stock_qty,
+        order_type=i.order_type,
+        allergens=allergens,
+        mealtimes=mealtimes,
+        options=options,
+    )
+
+
+@dataclass
+class _Node:
+    row: Any
+    children: list[_Node] = field(default_factory=list)
+    items: list[_ItemTemplate] = field(default_factory=list)
+
+
+@dataclass
+class _ItemTemplate:
+    item: StoreItem  # as it looks when available; shared between renders, never mutated
+    track_stock: bool
+    stock_qty: int
+    window_ids: tuple[str, ...]
+
+
+@dataclass
+class BuiltMenu:
+    """One location's menu as loaded from the database (no clock-dependent fields yet)."""
+
+    location_id: str
+    location: StoreLocation
+    hours: list[DayHours]
+    windows: list[Window]
+    roots: list[_Node]
+    tracks_stock: bool
+    built_at: float = field(default_factory=time.monotonic)
+    rendered: dict[tuple[bool, frozenset[str]], StoreMenu] = field(default_factory=dict)
+    encoded: dict[tuple[bool, frozenset[str]], bytes] = field(default_factory=dict)
+
+    def render(self, is_open: bool, open_ids: frozenset[str]) -> StoreMenu:
+        key = (is_open, open_ids)
+        menu = self.rendered.get(key)
+        if menu is None:
+            menu = StoreMenu(
+                location=msgspec.structs.replace(self.location, is_open_now=is_open),
+                categories=[self._category(node, open_ids) for node in self.roots],
+            )
+            if len(self.rendered) > 64:  # a handful of keys in practice; never let it grow unbounded
+                self.rendered.clear()
+                self.encoded.clear()
+            self.rendered[key] = menu
+        return menu
+
+    def render_json(self, is_open: bool, open_ids: frozenset[str]) -> bytes:
+        """The whole response body (`{"success":true,"data":...}`), encoded once per clock state."""
+        key = (is_open, open_ids)
+        body = self.encoded.get(key)
+        if body is None:
+            body = self.encoded[key] = msgspec.json.encode(ok(self.render(is_open, open_ids)))
+        return body
+
+    def _category(self, node: _Node, open_ids: frozenset[str]) -> StoreCategory:
+        row = node.row
+        return StoreCategory(
+            id=row.id,
+            name=row.name,
+            slug=row.slug,
+            description=row.description,
+            image=row.image,
+            sort_order=row.sort_order,
+            parent_id=row.parent_id,
+            children=[self._category(child, open_ids) for child in node.children],
+            items=[self._item(t, open_ids) for t in node.items],
+        )
+
+    @staticmethod
+    def _item(t: _ItemTemplate, open_ids: frozenset[str]) -> StoreItem:
+        reason = unavailable_reason(
+            track_stock=t.track_stock, stock_qty=t.stock_qty, window_ids=t.window_ids, open_ids=open_ids
+        )
+        if reason is None:
+            return t.item
+        return msgspec.structs.replace(t.item, is_available=False, unavailable_reason=reason)
+
+
+def assemble(rows: StorefrontRows) -> BuiltMenu:
+    """The storefront menu from its flat rows: options with values only, items under shown categories only."""
+    values_by_option: dict[str, list[OptionValueOut]] = defaultdict(list)
+    for v in rows.values:
+        values_by_option[v.menu_option_id].append(value_out(v))
+    options_by_item: dict[str, list[OptionOut]] = defaultdict(list)
+    for o in rows.options:
+        option_values = values_by_option.get(o.id)
+        if option_values:
+            options_by_item[o.menu_item_id].append(option_out(o, option_values))
+    allergens_by_item: dict[str, list[AllergenRef]] = defaultdict(list)
+    for a in rows.allergens:
+        allergens_by_item[a.menu_item_id].append(allergen_ref(a))
+    windows: dict[str, Window] = {}
+    window_ids: dict[str, list[str]] = defaultdict(list)
+    shown_mealtimes: dict[str, list[MealtimeRef]] = defaultdict(list)
+    for m in rows.mealtimes:  # active ones only
+        if m.id not in windows:
+            windows[m.id] = Window(id=m.id, start_time=m.start_time, end_time=m.end_time, days=tuple(m.days))
+        window_ids[m.menu_item_id].append(m.id)
+        shown_mealtimes[m.menu_item_id].append(mealtime_ref(m))
+
+    nodes = {c.id: _Node(c) for c in rows.categories}
+    roots: list[_Node] = []
+    for c in rows.categories:
+        if c.parent_id is None:
+            roots.append(nodes[c.id])
+        elif c.parent_id in nodes:
+            nodes[c.parent_id].children.append(nodes[c.id])
+        # else: the parent is hidden (inactive or another location's), and so is this branch
+    tracks_stock = False
+    for i in rows.items:
+        node = nodes.get(i.category_id)
+        if node is None:
+            continue
+        tracks_stock = tracks_stock or i.track_stock
+        item = store_item(
+            i, allergens_by_item.get(i.id, []), shown_mealtimes.get(i.id, []), options_by_item.get(i.id, [])
+        )
+        node.items.append(
+            _ItemTemplate(
+                item=item, track_stock=i.track_stock, stock_qty=i.stock_qty, window_ids=tuple(window_ids.get(i.id, ()))
+            )
+        )
+    return BuiltMenu(
+        location_id=rows.location.id,
+        location=store_location(rows.location),
+        hours=rows.hours,
+        windows=list(windows.values()),
+        roots=roots,
+        tracks_stock=tracks_stock,
+    )

@@ -47,9 +47,9 @@ class AutomationRuleController(Controller):
         return ok(await services.automation.update_rule(rule_id, data))
 
     @delete("/{rule_id:str}", guards=[admin_only], status_code=HTTP_200_OK)
-    async def delete_rule(self, rule_id: FromPath[str], services: ServicesDep) -> Ok[Message]:
+    async def delete_rule(self, rule_id: FromPath[str], services: ServicesDep) -> Message:
         await services.automation.delete_rule(rule_id)
-        return ok(Message(message="Automation rule deleted"))
+        return Message(message="Automation rule deleted")
 
 
 class DeliveryController(Controller):

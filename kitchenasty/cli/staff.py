@@ -19,6 +19,7 @@ from kitchenasty.cli.console import (
 from kitchenasty.core import datadir
 from kitchenasty.core.config import BootSettings
 from kitchenasty.core.security import Role
+from kitchenasty.core.validate import valid_email
 from kitchenasty.services import Services
 
 
@@ -53,7 +54,7 @@ def register(app: typer.Typer) -> None:
         role = role.upper()
         if role not in ("STAFF", "MANAGER", "SUPER_ADMIN"):
             fail("role must be STAFF, MANAGER or SUPER_ADMIN")
-        if "@" not in email or "." not in email.split("@")[-1]:
+        if not valid_email(email):
             fail(f"'{email}' is not an e-mail address")
         boot = _initialised(data_dir, config)
 
@@ -66,6 +67,7 @@ def register(app: typer.Typer) -> None:
             )
             out.print(f"invited {invite.email} as {invite.role}; expires {invite.expires_at}")
             out.print(f"accept link: {invite.accept_url}")
+            out.print(f"  (the link uses {boot.base_url_source})")
             out.print(f"token: {invite.token}")
             out.print("e-mail queued" if invite.emailed else "mail is not configured: send the link yourself")
 
@@ -84,6 +86,8 @@ def register(app: typer.Typer) -> None:
         config: ConfigOption = None,
     ) -> None:
         """Create a SUPER_ADMIN account (for a data dir created by `serve`, or a locked-out owner)."""
+        if not valid_email(email):
+            fail(f"'{email}' is not an e-mail address")
         boot = _initialised(data_dir, config)
         password = _password(password)
 

@@ -9,10 +9,13 @@ Reading the environment or files happens only in `load_boot_settings` / `SiteSet
 
 from __future__ import annotations
 
+import contextlib
+import functools
 import ipaddress
 import math
 import os
 import re
+import socket
 import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -754,10 +757,21 @@ class BootSettings:
 
     @property
     def base_url(self) -> str:
+        """Where people reach this box, for links in e-mails and printed by the CLI: `public_url`, else the bind
+        address, else (bound to every interface) the box's own address on the LAN, so a tablet can open it."""
         if self.public_url:
             return self.public_url.rstrip("/")
-        host = "127.0.0.1" if self.host in ("0.0.0.0", "::", "") else self.host  # noqa: S104
-        return f"http://{host}:{self.port}"
+        host = lan_address() if self.host in ("0.0.0.0", "::", "") else self.host  # noqa: S104
+        return f"http://{f'[{host}]' if ':' in host else host}:{self.port}"
+
+    @property
+    def base_url_source(self) -> str:
+        """How `base_url` was chosen, in words for the CLI."""
+        if self.public_url:
+            return "public_url"
+        if self.host in ("0.0.0.0", "::", ""):  # noqa: S104
+            return "this box's address on the local network (set [server] public_url if guests use another)"
+        return "the address serve binds to"
 
     @property
     def trusted_proxy_list(self) -> list[str]:
@@ -775,6 +789,18 @@ class BootSettings:
 
     def value(self, name: str) -> Any:
         return getattr(self, name)
+
+
+@functools.cache
+def lan_address() -> str:
+    """The address other machines on the LAN reach this box by: the source address of the route to a private
+    address (a UDP "connect" sends nothing), else 127.0.0.1 (no network)."""
+    with contextlib.suppress(OSError), socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as probe:
+        probe.connect(("10.255.255.255", 9))
+        address = str(probe.getsockname()[0])
+        if address and not address.startswith("0."):
+            return address
+    return "127.0.0.1"
 
 
 def resolve_data_dir(data_dir: str | Path | None, env: Mapping[str, str]) -> Path:

@@ -53,9 +53,9 @@ class CouponController(Controller):
         return ok(await services.coupons.update(coupon_id, data))
 
     @delete("/{coupon_id:str}", guards=[manager_or_admin], status_code=HTTP_200_OK)
-    async def delete_coupon(self, coupon_id: FromPath[str], services: ServicesDep) -> Ok[Message]:
+    async def delete_coupon(self, coupon_id: FromPath[str], services: ServicesDep) -> Message:
         await services.coupons.delete(coupon_id)
-        return ok(Message(message="Coupon deleted"))
+        return Message(message="Coupon deleted")
 
 
 ROUTES: list[Any] = [CouponController]

@@ -72,6 +72,6 @@ class StaffController(Controller):
     @delete("/{staff_id:str}", guards=[admin_only], status_code=HTTP_200_OK)
     async def deactivate_staff(
         self, staff_id: FromPath[str], services: ServicesDep, principal: CurrentPrincipal
-    ) -> Ok[Message]:
+    ) -> Message:
         await services.staff.deactivate(principal, staff_id)
-        return ok(Message(message="Staff member deactivated"))
+        return Message(message="Staff member deactivated")

@@ -195,6 +195,7 @@ class StaffService:
             if user is None:
                 raise NotFound(f"No staff account for {email}", code="STAFF_NOT_FOUND")
             await staff_queries.set_password(session, user.id, password_hash)
+            notify(session, StaffChanged(staff_id=user.id))
         return user
 
     # ---------------------------------------------------------------- invitations

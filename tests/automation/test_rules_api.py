@@ -59,6 +59,7 @@ async def test_rules_api_creates_lists_gets_updates_and_deletes(
     assert refused.status_code == 403
     deleted = await client.delete(f"/api/automation-rules/{first['id']}", headers=admin)
     assert deleted.status_code == 200
+    assert deleted.json() == {"success": True, "message": "Automation rule deleted"}
     gone = await client.get(f"/api/automation-rules/{first['id']}", headers=manager)
     assert (gone.status_code, gone.json()["error"]) == (404, "Automation rule not found")
 

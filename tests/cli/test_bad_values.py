@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 
+from kitchenasty.core.config import lan_address
 from tests.cli.test_serve_subprocess import CLI, clean_env
 from tests.servers import free_port
 
@@ -104,3 +105,26 @@ def test_init_refuses_an_admin_email_that_is_not_one(tmp_path: Path) -> None:
         "init", "--data-dir", str(tmp_path / "d"), "--admin-email", "bad-email", "--admin-password", "long-pass-1"
     )
     assert one_line_error(result) == "error: 'bad-email' is not an e-mail address"
+
+
+def test_create_admin_refuses_an_email_that_is_not_one(data_dir: Path) -> None:
+    result = run("create-admin", "--email", "bad-email", "--password", "long-pass-1", "--data-dir", str(data_dir))
+    assert one_line_error(result) == "error: 'bad-email' is not an e-mail address"
+
+
+def test_invite_staff_prints_a_link_a_tablet_on_the_lan_can_open(data_dir: Path) -> None:
+    result = run("invite-staff", "cook@example.com", "--data-dir", str(data_dir))
+    assert result.returncode == 0, result.stderr
+    link = next(line for line in result.stdout.splitlines() if line.startswith("accept link: "))
+    assert "127.0.0.1" not in link or lan_address() == "127.0.0.1"  # no network at all: nothing better to offer
+    assert link.startswith(f"accept link: http://{lan_address()}:8000/staff/accept-invite?token=")
+    assert "this box's address on the local network" in result.stdout
+    configured = run(
+        "invite-staff",
+        "chef@example.com",
+        "--data-dir",
+        str(data_dir),
+        env={"KITCHENASTY_PUBLIC_URL": "http://kitchen.lan:8000"},
+    )
+    assert "accept link: http://kitchen.lan:8000/staff/accept-invite?token=" in configured.stdout
+    assert "(the link uses public_url)" in configured.stdout

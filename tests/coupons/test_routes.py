@@ -130,6 +130,7 @@ async def test_coupon_delete_by_manager(client: AsyncTestClient[Litestar], servi
     assert (await client.delete(f"/api/coupons/{coupon.id}", headers=await staff_headers(services))).status_code == 403
     deleted = await client.delete(f"/api/coupons/{coupon.id}", headers=headers)
     assert deleted.status_code == 200
+    assert deleted.json() == {"success": True, "message": "Coupon deleted"}  # the envelope of every delete
     assert (await client.get(f"/api/coupons/{coupon.id}", headers=headers)).status_code == 404
     assert (await client.delete(f"/api/coupons/{coupon.id}", headers=headers)).status_code == 404
 

@@ -108,7 +108,8 @@ async def test_admin_cannot_demote_or_deactivate_self_or_the_last_admin(
     assert own.json()["code"] == "OWN_ACCOUNT"
     other = await make_staff(services, "SUPER_ADMIN")
     other_headers = bearer(services.auth.issue("staff", other))
-    assert (await client.delete(f"/api/staff/{admin.id}", headers=other_headers)).status_code == 200
+    deactivated = await client.delete(f"/api/staff/{admin.id}", headers=other_headers)
+    assert deactivated.json() == {"success": True, "message": "Staff member deactivated"}
     last = await client.patch(f"/api/staff/{other.id}", headers=headers, json={"role": "STAFF"})
     assert last.status_code == 401  # the deactivated admin's token no longer works
     manager = await make_staff(services, "MANAGER")

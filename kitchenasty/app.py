@@ -23,7 +23,8 @@ from kitchenasty.core.openapi_docs import DOCS_ROUTES
 from kitchenasty.core.ratelimit import SlidingWindowLimiter
 from kitchenasty.core.realtime import realtime_plugins
 from kitchenasty.core.security import Principal
-from kitchenasty.services import Services, ServicesDep, build_services
+from kitchenasty.orders.rooms import LASTING_ROOMS
+from kitchenasty.services import Services, ServicesDep, build_services, subscribe_rooms
 from kitchenasty.settings.routes import SettingsController
 from kitchenasty.staff.routes import StaffController
 
@@ -61,6 +62,8 @@ def create_app(settings: BootSettings, *, services: Services | None = None) -> L
         return bool((await services.settings.resolved()).get("advanced.enableRateLimiting"))
 
     backups = BackupScheduler(settings)  # off unless backup_schedule_hours > 0
+    channels, publisher = realtime_plugins(settings, services.sessions, lasting_rooms=LASTING_ROOMS)
+    subscribe_rooms(services, publisher)
 
     async def on_startup(app: Litestar) -> None:
         await services.db.start_checkpoints()
@@ -109,7 +112,7 @@ def create_app(settings: BootSettings, *, services: Services | None = None) -> L
             ),
             security=[{"BearerToken": []}],
         ),
-        plugins=realtime_plugins(settings, services),
+        plugins=[channels, publisher],
         debug=False,
         logging_config=None,
     )

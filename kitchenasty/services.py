@@ -15,15 +15,19 @@ from kitchenasty.core.config import BootSettings, SiteSettingsSources
 from kitchenasty.core.db import Database
 from kitchenasty.core.events import EventBus
 from kitchenasty.core.links import Dependents
+from kitchenasty.core.realtime import RoomPublisher
 from kitchenasty.core.security import TokenCodec
 from kitchenasty.coupons.service import CouponService
 from kitchenasty.customers.service import CustomerService
-from kitchenasty.locations.service import LocationService
+from kitchenasty.locations.service import LocationChanged, LocationService
 from kitchenasty.menu import queries as menu_queries
+from kitchenasty.menu.events import MenuChanged
 from kitchenasty.menu.service import MenuService
 from kitchenasty.orders import queries as order_queries
+from kitchenasty.orders.events import OrderCreated, OrderStatusChanged
+from kitchenasty.orders.rooms import OrderRooms
 from kitchenasty.orders.service import OrderService
-from kitchenasty.settings.service import SettingsService
+from kitchenasty.settings.service import SettingsChanged, SettingsService
 from kitchenasty.staff.service import StaffChanged, StaffService
 
 
@@ -56,12 +60,9 @@ def build_services(boot: BootSettings, db: Database | None = None) -> Services:
     tokens = TokenCodec(boot.secret_key, timedelta(hours=boot.jwt_expiry_hours))
     settings = SettingsService(db, SiteSettingsSources.load(boot))
     sessions = SessionDirectory(db)
-    bus.subscribe(StaffChanged, sessions.forget)
-    bus.subscribe(SessionsEnded, sessions.forget)
-    bus.subscribe("settings.changed", lambda _event: settings.invalidate())
     coupons = CouponService(db, settings)
     dependents = _dependents()
-    return Services(
+    services = Services(
         boot=boot,
         db=db,
         bus=bus,
@@ -79,6 +80,32 @@ def build_services(boot: BootSettings, db: Database | None = None) -> Services:
         orders=OrderService(db, settings, coupons),
         automation=AutomationService(db, settings, boot),
     )
+    _subscribe(services)
+    return services
+
+
+def _subscribe(services: Services) -> None:
+    """Every in-process event subscription of the services, by event class, in one place."""
+    bus = services.bus
+    bus.subscribe(StaffChanged, services.sessions.forget)
+    bus.subscribe(SessionsEnded, services.sessions.forget)
+    bus.subscribe(SettingsChanged, lambda _event: services.settings.invalidate())
+    bus.subscribe(SettingsChanged, services.automation.on_settings_changed)
+    for changed in (MenuChanged, LocationChanged):
+        bus.subscribe(changed, services.orders.catalog.clear)
+    for changed in (MenuChanged, LocationChanged, SettingsChanged):
+        bus.subscribe(changed, services.menu.on_menu_event)
+    for moved in (OrderCreated, OrderStatusChanged):  # stock went down (placed) or back up (cancelled)
+        bus.subscribe(moved, services.menu.on_stock_event)
+    bus.subscribe_all(services.automation.worker.on_event)
+
+
+def subscribe_rooms(services: Services, publisher: RoomPublisher) -> None:
+    """What the live rooms follow (the web app's part of the wiring: the rooms exist only there)."""
+    rooms = OrderRooms(publisher)
+    services.bus.subscribe(OrderCreated, rooms.on_created)
+    services.bus.subscribe(OrderStatusChanged, rooms.on_status_changed)
+    services.bus.subscribe(SessionsEnded, publisher.on_sessions_ended)
 
 
 def _dependents() -> Dependents:

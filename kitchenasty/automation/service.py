@@ -148,13 +148,12 @@ class AutomationService:
         self.interest = EventInterest()
         self.worker.interest = self.interest
         self.worker.refresh_interest = self.refresh_interest
-        db.bus.subscribe("settings.changed", self._on_settings_changed)
 
     async def _mail_settings(self) -> dict[str, Any]:
         # read fresh (one hop) so a change saved by another process (the CLI) applies to the next mail too
         return (await self.worker.resolved_settings()).group("mail")
 
-    def _on_settings_changed(self, event: DomainEvent) -> None:
+    def on_settings_changed(self, event: DomainEvent) -> None:
         if getattr(event, "group", None) == "mail":
             self.mail.invalidate()
         if getattr(event, "group", None) in ("mail", "orders"):

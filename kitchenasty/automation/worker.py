@@ -91,7 +91,6 @@ class OutboxWorker:
         self.policy = OutboundPolicy(boot.outbound_allowed_hosts, self._allow_private)
         """Where webhooks and SMS may go; the automation service checks rules against it too."""
         self._secret_lock = asyncio.Lock()
-        db.bus.subscribe("*", self._on_event)
 
     # ---------------------------------------------------------------- lifecycle
 
@@ -131,7 +130,8 @@ class OutboxWorker:
         self._task = self._client = self._wake = self._loop = None
         log.info("outbox.worker_stopped")
 
-    def _on_event(self, event: DomainEvent) -> None:
+    def on_event(self, event: DomainEvent) -> None:
+        """Any committed change: look now if it may concern a delivery (subscribed to every event)."""
         interest = self.interest
         if interest is None or interest(event.name):
             self.wake()

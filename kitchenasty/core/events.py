@@ -138,9 +138,13 @@ class EventBus:
         self.durable_interest: Callable[[str, Any], bool] = _always
         """Whether something durable (the automation worker) acts on events of a name; conservative default."""
 
-    def subscribe(self, event: type[DomainEvent] | str, handler: Handler) -> None:
-        key = event if isinstance(event, str) else event.name
-        self._handlers[key].append(handler)
+    def subscribe(self, event: type[DomainEvent], handler: Handler) -> None:
+        """Call `handler` with every published event of this class (made once, in `kitchenasty.services`)."""
+        self._handlers[event.name].append(handler)
+
+    def subscribe_all(self, handler: Handler) -> None:
+        """Call `handler` with every published event (the outbox worker's wake-up)."""
+        self._handlers["*"].append(handler)
 
     async def publish(self, event: DomainEvent) -> None:
         for handler in (*self._handlers.get(event.name, ()), *self._handlers.get("*", ())):

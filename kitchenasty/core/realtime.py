@@ -1,13 +1,13 @@
-"""Live rooms (`kitchen`, `order:{id}`) on Litestar channels, bridged from the in-process event bus.
+"""Live rooms on Litestar channels: what any room needs, whatever the domain (the order rooms, `kitchen` and
+`order:{id}`, are `orders.rooms`; `kitchenasty.services` subscribes them to the events they forward).
 
 The contract (DESIGN §6): a socket joins one room; its first message is a `snapshot` read from the database after
 it subscribed (so no committed change can fall between the snapshot and the stream), then the room's events. Every
 message is a JSON text frame `{"event", "data", "seq"}` whose `seq` rises by one per message on that socket; a
 client that sees a gap or reconnects takes a new snapshot. Refusals close with 4401 / 4403 / 4404 and a reason.
 
-The bridge turns committed domain events into room messages: `order.created` to the kitchen, `order.statusChanged`
-to the kitchen and to that order's room (as `order.statusUpdate`). The frame is encoded once per event; a socket
-only appends its own `seq`.
+`RoomPublisher` hands a frame head (encoded once per event) to rooms from any thread or loop; a socket only appends
+its own `seq`.
 
 Sessions: a socket admitted on a login (the kitchen; an order room without a tracking token) is closed with 4401
 as soon as that session ends (logout, password change, deactivation: the `auth.sessionsEnded` event), and every
@@ -39,18 +39,14 @@ from litestar.plugins import InitPlugin
 
 from kitchenasty.core.config import BootSettings, ConfigError
 from kitchenasty.core.errors import DomainError
-from kitchenasty.core.events import DomainEvent, EventBus
 from kitchenasty.core.guards import PrincipalVerifier, renewal_header, session_claims
 from kitchenasty.core.http import json_too_deep
 from kitchenasty.core.logging import get_logger
-from kitchenasty.core.security import TokenClaims
+from kitchenasty.core.security import SessionsEnded, TokenClaims
 
 log = get_logger("kitchenasty.realtime")
 
-KITCHEN_ROOM = "kitchen"
 SNAPSHOT = "snapshot"
-ORDER_CREATED = "order.created"
-ORDER_STATUS_UPDATE = "order.statusUpdate"
 PONG = "pong"
 
 CLOSE_UNAUTHORIZED = 4401
@@ -60,13 +56,9 @@ CLOSE_TRY_AGAIN = 1013
 MAX_BACKLOG = 1000
 """Undelivered messages a socket may have queued before it is closed as stuck (it reconnects and resyncs)."""
 SESSION_ENDED_REASON = "Your session has ended; log in again."
-SESSIONS_ENDED_EVENT = "auth.sessionsEnded"
 
-_encode = msgspec.json.Encoder().encode
-
-
-def order_room(order_id: str) -> str:
-    return f"order:{order_id}"
+encode_json = msgspec.json.Encoder().encode
+_encode = encode_json
 
 
 # ---------------------------------------------------------------- frames
@@ -80,15 +72,6 @@ def frame_head(event: str, data_json: bytes) -> bytes:
 def finish_frame(head: bytes, seq: int) -> str:
     """The frame one socket sends: the shared head plus that socket's `seq`."""
     return head.decode("utf-8") + ',"seq":' + str(seq) + "}"
-
-
-def _order_json(event: DomainEvent) -> tuple[bytes, str] | None:
-    """The order an order event carries (`OrderOut`, or its JSON-able dict) encoded as the API shows it, and its id."""
-    order = getattr(event, "order", None)
-    order_id = order.get("id") if isinstance(order, dict) else getattr(order, "id", None)
-    if not isinstance(order_id, str):
-        return None
-    return _encode(order), order_id
 
 
 # ---------------------------------------------------------------- backend and bridge
@@ -121,14 +104,18 @@ def channels_backend(url: str) -> ChannelsBackend:
 
 
 class RoomChannels(ChannelsPlugin):
-    """Litestar's channels plugin, forgetting an order room once its last socket leaves (an appliance running for
-    months would otherwise keep an entry for every order ever tracked)."""
+    """Litestar's channels plugin, forgetting a room once its last socket leaves unless it is one of the
+    `lasting` rooms (an appliance running for months would otherwise keep an entry for every order ever tracked)."""
+
+    def __init__(self, *args: Any, lasting: frozenset[str] = frozenset(), **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.lasting = lasting
 
     async def unsubscribe(self, subscriber: Any, channels: str | list[str] | None = None) -> None:
         await super().unsubscribe(subscriber, channels)
         names = [channels] if isinstance(channels, str) else list(channels or ())
         for name in names:
-            if name != KITCHEN_ROOM and not self._channels.get(name, True):
+            if name not in self.lasting and not self._channels.get(name, True):
                 del self._channels[name]
 
     def rooms(self) -> dict[str, int]:
@@ -193,19 +180,14 @@ class LiveSessions:
                 await self.sweep()
 
 
-class RealtimeBridge(InitPlugin):
-    """Publishes committed order events to the rooms, and closes the sockets of ended sessions. Safe to call from
-    another thread or event loop (the event is handed to the app's loop), and a no-op while the app is not running."""
+class RoomPublisher(InitPlugin):
+    """Hands room messages to the channels, and closes the sockets of ended sessions. Safe to call from another
+    thread or event loop (the work is handed to the app's loop), and a no-op while the app is not running."""
 
     def __init__(self, channels: ChannelsPlugin, sessions: LiveSessions) -> None:
         self.channels = channels
         self.sessions = sessions
         self._loop: asyncio.AbstractEventLoop | None = None
-
-    def attach(self, bus: EventBus) -> None:
-        bus.subscribe(ORDER_CREATED, self.on_order_created)
-        bus.subscribe("order.statusChanged", self.on_order_status_changed)
-        bus.subscribe(SESSIONS_ENDED_EVENT, self.on_sessions_ended)
 
     def on_app_init(self, app_config: AppConfig) -> AppConfig:
         app_config.on_startup.append(self._started)
@@ -221,22 +203,11 @@ class RealtimeBridge(InitPlugin):
         self._loop = None
         await self.sessions.stop()
 
-    def on_sessions_ended(self, event: DomainEvent) -> None:
-        ended = (getattr(event, "principal_type", ""), getattr(event, "principal_id", ""))
-        self._in_loop(self.sessions.end, *ended, getattr(event, "session_id", None))
-
-    def on_order_created(self, event: DomainEvent) -> None:
-        found = _order_json(event)
-        if found is not None:
-            self.publish(frame_head(ORDER_CREATED, found[0]), [KITCHEN_ROOM])
-
-    def on_order_status_changed(self, event: DomainEvent) -> None:
-        found = _order_json(event)
-        if found is not None:
-            raw, order_id = found
-            self.publish(frame_head(ORDER_STATUS_UPDATE, raw), [KITCHEN_ROOM, order_room(order_id)])
+    def on_sessions_ended(self, event: SessionsEnded) -> None:
+        self._in_loop(self.sessions.end, event.principal_type, event.principal_id, event.session_id)
 
     def publish(self, head: bytes, rooms: list[str]) -> None:
+        """Send one frame head (`frame_head`) to every socket in these rooms."""
         self._in_loop(self.channels.publish, head, rooms)
 
     def _in_loop(self, fn: Callable[..., Any], *args: Any) -> None:
@@ -258,12 +229,14 @@ class RealtimeBridge(InitPlugin):
             fn(*args)
 
 
-def realtime_plugins(settings: BootSettings, services: Any) -> list[Any]:
-    """The channels plugin (rooms) and the bridge from `services.bus` to it."""
-    channels = RoomChannels(backend=channels_backend(settings.channels_backend), arbitrary_channels_allowed=True)
-    bridge = RealtimeBridge(channels, LiveSessions(services.sessions))
-    bridge.attach(services.bus)
-    return [channels, bridge]
+def realtime_plugins(
+    settings: BootSettings, verifier: PrincipalVerifier, *, lasting_rooms: frozenset[str]
+) -> tuple[RoomChannels, RoomPublisher]:
+    """The channels plugin (rooms; `lasting_rooms` are kept while empty) and the publisher in front of it."""
+    channels = RoomChannels(
+        backend=channels_backend(settings.channels_backend), arbitrary_channels_allowed=True, lasting=lasting_rooms
+    )
+    return channels, RoomPublisher(channels, LiveSessions(verifier))
 
 
 # ---------------------------------------------------------------- one socket in a room

@@ -52,10 +52,6 @@ from kitchenasty.menu.views import BuiltMenu
 from kitchenasty.settings.service import SettingsService
 
 CACHE_TTL_SECONDS = 5.0
-# Events after which the cached storefront menu is stale (published after commit by their services).
-MENU_EVENTS = ("menu.changed", "location.changed", "settings.changed")
-# Orders change stock (placed: down; cancelled: back up); they only matter while some item tracks stock.
-STOCK_EVENTS = ("order.created", "order.statusChanged")
 
 SLUG_TAKEN = {
     "category": "A category with this slug already exists",
@@ -73,10 +69,6 @@ class MenuService:
         self._menus: dict[str | None, BuiltMenu] = {}
         self._loading: dict[tuple[int, str | None], asyncio.Future[BuiltMenu]] = {}
         self._generation = 0
-        for name in MENU_EVENTS:
-            db.bus.subscribe(name, self._on_menu_event)
-        for name in STOCK_EVENTS:
-            db.bus.subscribe(name, self._on_stock_event)
 
     # ------------------------------------------------------------ storefront cache
 
@@ -86,10 +78,12 @@ class MenuService:
         self._menus = {}
         self._loading = {}
 
-    def _on_menu_event(self, _event: DomainEvent) -> None:
+    def on_menu_event(self, _event: DomainEvent) -> None:
+        """The menu, a location or the settings changed: every cached storefront menu is stale."""
         self.invalidate()
 
-    def _on_stock_event(self, _event: DomainEvent) -> None:
+    def on_stock_event(self, _event: DomainEvent) -> None:
+        """An order was placed or moved: menus showing stock are stale."""
         # With nothing cached a load may be in flight: invalidating (cheap) keeps it from being cached stale.
         if not self._menus or any(menu.tracks_stock for menu in self._menus.values()):
             self.invalidate()

@@ -6,8 +6,6 @@ from typing import Any
 
 from kitchenasty.core.fastsql import FastConnection
 
-CATALOG_EVENTS = ("menu.changed", "location.changed")
-
 
 class Catalog:
     """Locations, hours, items, options, values and mealtimes as the order rules read them, so that an order does

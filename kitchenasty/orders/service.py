@@ -31,7 +31,7 @@ from kitchenasty.coupons.service import AppliedCoupon, CouponService, customer_k
 from kitchenasty.locations.hours import DayHours
 from kitchenasty.menu import queries as menu_queries
 from kitchenasty.orders import checks, queries
-from kitchenasty.orders.catalog import CATALOG_EVENTS, Catalog
+from kitchenasty.orders.catalog import Catalog
 from kitchenasty.orders.checks import Line, OrderNotFound, OrderRequest, OrderSettings, Totals, refuse
 from kitchenasty.orders.events import OrderCreated, OrderStatusChanged
 from kitchenasty.orders.schemas import KITCHEN_STATUSES, ORDER_STATUSES, OrderIn, OrderOut, PartyRef, QuoteOut
@@ -77,8 +77,7 @@ class OrderService:
         self.coupons = coupons
         self._cfg_cache: tuple[ResolvedSettings, OrderSettings] | None = None
         self.catalog = Catalog()
-        for name in CATALOG_EVENTS:
-            db.bus.subscribe(name, self.catalog.clear)
+        """Cleared on every menu or location change (subscribed in `kitchenasty.services`)."""
 
     async def order_settings(self) -> OrderSettings:
         resolved = await self.settings.resolved()

@@ -21,7 +21,8 @@ from litestar.params import FromPath, QueryParameter
 from kitchenasty.core.errors import Unauthorized
 from kitchenasty.core.guards import resolve_principal, staff_only
 from kitchenasty.core.origin import require_own_origin
-from kitchenasty.core.realtime import KITCHEN_ROOM, RoomJoin, order_room, serve_room
+from kitchenasty.core.realtime import RoomJoin, serve_room
+from kitchenasty.orders.rooms import KITCHEN_ROOM, order_room
 from kitchenasty.services import ServicesDep
 
 ChannelsDep: TypeAlias = NamedDependency[ChannelsPlugin]

@@ -32,7 +32,7 @@ async def count_events(db: Database) -> int:
 async def test_run_write_commits_and_publishes_after_commit(url: str) -> None:
     db = Database(url)
     seen: list[int] = []
-    db.bus.subscribe("test.ping", lambda e: seen.append(e.n))
+    db.bus.subscribe(Ping, lambda e: seen.append(e.n))
     await db.run_write(lambda unit: record(unit, Ping(n=1)))
     assert seen == [1]
     assert await count_events(db) == 1
@@ -42,7 +42,7 @@ async def test_run_write_commits_and_publishes_after_commit(url: str) -> None:
 async def test_run_write_rolls_back_everything_and_publishes_nothing_on_error(url: str) -> None:
     db = Database(url)
     seen: list[int] = []
-    db.bus.subscribe("test.ping", lambda e: seen.append(e.n))
+    db.bus.subscribe(Ping, lambda e: seen.append(e.n))
 
     def failing(unit: object) -> None:
         record(unit, Ping(n=2))

@@ -17,6 +17,7 @@ from kitchenasty.core.errors import NotFound, ValidationFailed
 from kitchenasty.core.events import DomainEvent, notify
 from kitchenasty.core.fastsql import fast
 from kitchenasty.core.money import MoneyFormat
+from kitchenasty.core.settings_registry import snake_case
 from kitchenasty.settings.models import SiteSettings
 
 SETTINGS_ROW_ID = "default"
@@ -172,7 +173,7 @@ class SettingsService:
             raise ValidationFailed("Use GROUP.FIELD, e.g. mail.smtpHost", code="UNKNOWN_SETTING")
         check_group(group)
         spec = config.SITE_SPECS.get(key) or next(
-            (s for s in group_specs(group) if config._snake(field_name(s)) == name), None
+            (s for s in group_specs(group) if snake_case(field_name(s)) == name), None
         )
         if spec is None:
             raise ValidationFailed(f"Unknown setting {key}", code="UNKNOWN_SETTING")

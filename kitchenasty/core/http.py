@@ -10,7 +10,7 @@ from litestar import Request, Response
 from litestar.exceptions import HTTPException, ValidationException
 from litestar.params import QueryParameter
 from litestar.status_codes import HTTP_500_INTERNAL_SERVER_ERROR
-from litestar.types import ASGIApp, Empty, Receive, Scope, Send
+from litestar.types import ASGIApp, Empty, Message, Receive, Scope, Send
 
 from kitchenasty.core.api import MAX_PAGE_SIZE, ErrorBody
 from kitchenasty.core.errors import DomainError, RateLimited, ValidationFailed
@@ -104,8 +104,7 @@ async def _send_error(send: Send, status: int, message: str, code: str) -> None:
     headers = [
         (b"content-type", b"application/json"),
         (b"content-length", str(len(body)).encode()),
-        (b"x-content-type-options", b"nosniff"),
-    ]
+    ]  # nosniff is added by `with_nosniff`, around the whole app
     await send({"type": "http.response.start", "status": status, "headers": headers})
     await send({"type": "http.response.body", "body": body, "more_body": False})
 
@@ -207,3 +206,25 @@ EXCEPTION_HANDLERS: dict[type[Exception] | int, Any] = {
     HTTPException: handle_http_exception,
     Exception: handle_unexpected,
 }
+
+
+NOSNIFF = (b"x-content-type-options", b"nosniff")
+
+
+def with_nosniff(app: ASGIApp) -> ASGIApp:
+    """Wrap the app's ASGI handler so that every HTTP response (JSON, errors, pages, static files) carries
+    `X-Content-Type-Options: nosniff`. One header appended to the start message: nothing is read or parsed."""
+
+    async def handler(scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await app(scope, receive, send)
+            return
+
+        async def send_nosniff(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                message["headers"] = [*message.get("headers", ()), NOSNIFF]
+            await send(message)
+
+        await app(scope, receive, send_nosniff)
+
+    return handler

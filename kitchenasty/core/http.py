@@ -7,7 +7,7 @@ from typing import Annotated, Any, TypeAlias
 
 import msgspec
 from litestar import Request, Response
-from litestar.exceptions import HTTPException, ValidationException
+from litestar.exceptions import HTTPException, SerializationException, ValidationException
 from litestar.params import QueryParameter
 from litestar.status_codes import HTTP_500_INTERNAL_SERVER_ERROR
 from litestar.types import ASGIApp, Empty, Message, Receive, Scope, Send
@@ -125,10 +125,17 @@ def handle_domain_error(_: Request[Any, Any, Any], exc: DomainError) -> Response
 _REGEX_MESSAGE = re.compile(r"Expected `str` matching regex (.*)", re.DOTALL)
 _KNOWN_PATTERNS = {repr(pattern): message for pattern, message in PATTERN_MESSAGES.items()}
 _LENGTH_MESSAGE = re.compile(r"Expected `(str|array)` of length (>=|<=) (\d+)")
+_BODY_TYPE_MESSAGE = re.compile(r"Expected `(\w+)`, got `(\w+)`")
 
 
 def _friendly(message: str, key: str | None) -> str:
     """msgspec's messages, reworded for people ("email has an invalid format" rather than a regex)."""
+    if key == "data":  # the body as a whole
+        if message == "'data'":
+            return "A JSON request body is required"
+        body_type = _BODY_TYPE_MESSAGE.fullmatch(message)
+        if body_type:
+            return f"The request body must be a JSON {body_type[1]}, not {body_type[2]}"
     regex = _REGEX_MESSAGE.fullmatch(message)
     if regex:
         known = _KNOWN_PATTERNS.get(regex.group(1))  # msgspec quotes the pattern as repr() does
@@ -165,7 +172,9 @@ def _validation_message(details: list[Any] | None, fallback: str) -> str:
         first = details[0]
         message = str(first.get("message", fallback))
         key = first.get("key")
-        if key and key != "data" and not message.startswith("Expected") and not message.startswith("Object"):
+        if key == "data":
+            return message
+        if key and not message.startswith("Expected") and not message.startswith("Object"):
             return f"{key} {message}"
         return f"{message} ({key})" if key and key not in message else message
     return fallback
@@ -180,7 +189,10 @@ def handle_http_exception(request: Request[Any, Any, Any], exc: HTTPException) -
     if status >= 500:
         log.error("request failed", method=request.method, path=request.url.path, status=status, detail=exc.detail)
         return error_response(status, "Internal Server Error", "INTERNAL_ERROR")
-    if "JSON is malformed" in str(exc.detail):
+    if isinstance(exc.__cause__, SerializationException) or "JSON is malformed" in str(exc.detail):
+        # The body could not be decoded at all (malformed, truncated, not UTF-8, a number past any range).
+        if str(exc.detail).startswith("Number out of range"):
+            return error_response(400, "A number in the request body is out of range", "INVALID_JSON")
         return error_response(400, "Request body is not valid JSON", "INVALID_JSON")
     if isinstance(exc, ValidationException):
         details = _validation_details(exc.extra)

@@ -152,7 +152,17 @@ def _friendly(message: str, key: str | None) -> str:
     return message
 
 
-def _validation_details(extra: Any) -> list[Any] | None:
+def _public_name(request: Request[Any, Any, Any], key: Any) -> Any:
+    """The name the client sent a parameter under (`page`), not the handler's argument (`page_number`)."""
+    handler = request.scope.get("route_handler")
+    signature = getattr(handler, "parsed_fn_signature", None)
+    field = signature.parameters.get(key) if signature is not None and isinstance(key, str) else None
+    if field is None:
+        return key
+    return getattr(field.kwarg_definition, "name", None) or key
+
+
+def _validation_details(extra: Any, request: Request[Any, Any, Any]) -> list[Any] | None:
     if not extra:
         return None
     items = extra if isinstance(extra, list) else [extra]
@@ -160,6 +170,8 @@ def _validation_details(extra: Any) -> list[Any] | None:
     for item in items:
         if isinstance(item, dict):
             entry = {k: v for k, v in item.items() if k in ("message", "key", "source")}
+            if entry.get("source") in ("query", "header", "cookie", "path"):
+                entry["key"] = _public_name(request, entry.get("key"))
             entry["message"] = _friendly(str(entry.get("message", "")), entry.get("key"))
             details.append(entry)
         else:
@@ -195,7 +207,7 @@ def handle_http_exception(request: Request[Any, Any, Any], exc: HTTPException) -
             return error_response(400, "A number in the request body is out of range", "INVALID_JSON")
         return error_response(400, "Request body is not valid JSON", "INVALID_JSON")
     if isinstance(exc, ValidationException):
-        details = _validation_details(exc.extra)
+        details = _validation_details(exc.extra, request)
         message = _validation_message(details, "Invalid request")
         return error_response(400, message, "VALIDATION_ERROR", details)
     message = exc.detail or _CODES.get(status, "Error")

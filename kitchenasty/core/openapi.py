@@ -4,7 +4,9 @@ Derived once, when the app is built, from each route handler's metadata rather t
 - 400 where the operation takes input (a body, path, query or header parameter): validation and business rules;
 - 401 / 403 / 429 from its guards (each guard names what it refuses with, `core.guards.refusals`);
 - 404 where the path names a resource; 405 on every operation (another method on the same path);
-- 413 where there is a body (`request_max_body_size`).
+- 413 where there is a body (`request_max_body_size`);
+- on POST/PUT/PATCH/DELETE, 403 and (with a body) 415 for a login-cookie request from another origin or not in
+  JSON (`core.origin`, screened before routing).
 A route adds what only it knows with `responses=errors(409, ...)` (a duplicate, a not-found id in the body, an
 outside service). Litestar's default 400 (`{status_code, detail}`) is replaced: the app never answers that shape.
 """
@@ -20,6 +22,7 @@ from litestar.routes import HTTPRoute
 
 from kitchenasty.core.api import ErrorBody
 from kitchenasty.core.guards import refusals
+from kitchenasty.core.origin import UNSAFE_METHODS
 from kitchenasty.core.security import AUTH_COOKIE
 
 BEARER = "BearerToken"
@@ -52,11 +55,21 @@ _ERRORS: dict[int, tuple[str, str, str]] = {
         "quantity must be at least 1",
     ),
     401: ("No token, or an invalid, expired or revoked one.", "AUTH_REQUIRED", "Authentication required"),
-    403: ("Signed in, but this account may not do this.", "INSUFFICIENT_ROLE", "Insufficient permissions"),
+    403: (
+        "Signed in, but this account may not do this; or, with the login cookie, the request came from another "
+        "page's origin.",
+        "INSUFFICIENT_ROLE",
+        "Insufficient permissions",
+    ),
     404: ("No such resource.", "NOT_FOUND", "Not Found"),
     405: ("This method is not allowed on this path.", "METHOD_NOT_ALLOWED", "Method Not Allowed"),
     409: ("Conflicts with existing data (a duplicate, or a change made meanwhile).", "CONFLICT", "Conflict"),
     413: ("The request body is larger than the server accepts.", "PAYLOAD_TOO_LARGE", "Request Entity Too Large"),
+    415: (
+        "With the login cookie, a body that is not sent as JSON.",
+        "UNSUPPORTED_MEDIA_TYPE",
+        "Send the request body as JSON (Content-Type: application/json).",
+    ),
     429: (
         "Too many attempts from this client; retry after the seconds in `Retry-After`.",
         "RATE_LIMITED",
@@ -105,8 +118,11 @@ def error_statuses(handler: HTTPRouteHandler, route: HTTPRoute) -> set[int]:
         statuses.add(400)
     if route.path_parameters:
         statuses.add(404)
-    if "data" in handler.parsed_fn_signature.parameters:
+    has_body = "data" in handler.parsed_fn_signature.parameters
+    if has_body:
         statuses.add(413)
+    if handler.http_methods & UNSAFE_METHODS:
+        statuses.update((403, 415) if has_body else (403,))
     return statuses
 
 

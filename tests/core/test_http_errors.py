@@ -1,4 +1,5 @@
-"""Bodies that cannot be read get a clear 400 in the envelope, never a 500 or a decoder's message."""
+"""Bodies that cannot be read get a clear 400 in the envelope, never a 500 or a decoder's message (too deep a body:
+`test_bad_input.py`)."""
 
 from __future__ import annotations
 
@@ -12,8 +13,6 @@ JSON = {"Content-Type": "application/json"}
 @pytest.mark.parametrize(
     ("body", "message"),
     [
-        (b"[" * 5000 + b"]" * 5000, "The request body is nested too deeply"),
-        (b'{"code": ' + b"[" * 3000 + b"]" * 3000 + b"}", "The request body is nested too deeply"),
         (b'{"code": "FUZZ10"', "Request body is not valid JSON"),
         (b'{"code": "\xff\xfe"}', "Request body is not valid JSON"),
         (b'{"code": "FUZZ10", "subtotal": 1e400}', "A number in the request body is out of range"),

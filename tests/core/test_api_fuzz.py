@@ -20,6 +20,7 @@ from typing import Any
 
 import httpx
 import pytest
+from litestar import Litestar
 from litestar.types import Receive, Scope, Send
 
 from kitchenasty.app import create_app
@@ -41,9 +42,14 @@ ADMIN_EXCLUDED = ["--exclude-path", "/api/auth/logout"]
 class CountingApp:
     """The app as uvicorn sees it, counting the HTTP requests it is handed."""
 
-    def __init__(self, app: Any) -> None:
+    def __init__(self, app: Litestar) -> None:
         self.app = app
         self.requests = 0
+
+    @property
+    def state(self) -> Any:
+        """The app's state (`UvicornThread` reads the boot settings from it)."""
+        return self.app.state
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] == "http":
@@ -62,8 +68,8 @@ class FuzzServer:
 
 def seed_through_the_api(base_url: str, world: World, smtp: SMTPServer) -> dict[str, list[str]]:
     """Real rows for the reads to return: mail on the local SMTP server (order confirmations and the mail test
-    have somewhere to go), an order, a coupon, an automation rule and an invitation. Returns real identifiers by
-    the parameter they fill, so that half the generated cases reach existing resources."""
+    have somewhere to go), throttles off, an order, a coupon, an automation rule and an invitation. Returns real
+    identifiers by the parameter they fill, so that half the generated cases reach existing resources."""
     admin = bearer(world.admin_token)
     mail = {"smtpHost": "127.0.0.1", "smtpPort": smtp.port, "encryption": "none", "senderEmail": "k@example.com"}
     rule = {
@@ -78,6 +84,8 @@ def seed_through_the_api(base_url: str, world: World, smtp: SMTPServer) -> dict[
             return response.json()["data"]
 
         data(http.put("/api/settings/mail", json=mail))
+        # Throttles would turn most cases on the throttled routes into 429s and leave their logic untested.
+        data(http.put("/api/settings/advanced", json={"enableRateLimiting": False}))
         order = data(guest.post("/api/orders", json=world.order_body()))
         coupon = data(http.post("/api/coupons", json={"code": "FUZZ10", "type": "PERCENTAGE", "value": 10}))
         rule_id = data(http.post("/api/automation-rules", json=rule))["id"]
@@ -207,3 +215,5 @@ def test_api_as_admin_answers_as_documented(fuzz_server: FuzzServer, pytestconfi
     admin = f"Authorization: Bearer {fuzz_server.world.admin_token}"
     result = run_schemathesis(fuzz_server, "SUPER_ADMIN", "--header", admin, *ADMIN_EXCLUDED)
     assert_clean(result, "SUPER_ADMIN", pytestconfig)
+    me = httpx.get(f"{fuzz_server.base_url}/api/auth/me", headers=bearer(fuzz_server.world.admin_token), timeout=10)
+    assert me.status_code == 200, "the admin run ended its own session"

@@ -10,7 +10,6 @@ from litestar.di import Provide
 from litestar.middleware import DefineMiddleware
 from litestar.openapi import OpenAPIConfig
 from litestar.openapi.plugins import JsonRenderPlugin
-from litestar.openapi.spec import Components, SecurityScheme
 
 from kitchenasty import __version__
 from kitchenasty.auth.routes import AuthController
@@ -18,7 +17,8 @@ from kitchenasty.core.backup import BackupScheduler
 from kitchenasty.core.config import BootSettings
 from kitchenasty.core.guards import provide_principal, send_renewed_token
 from kitchenasty.core.health import health
-from kitchenasty.core.http import EXCEPTION_HANDLERS, KitchenRequest, RequestScreen
+from kitchenasty.core.http import EXCEPTION_HANDLERS, KitchenRequest, RequestScreen, with_nosniff
+from kitchenasty.core.openapi import SECURITY_COMPONENTS, document_operations
 from kitchenasty.core.openapi_docs import DOCS_ROUTES
 from kitchenasty.core.ratelimit import SlidingWindowLimiter
 from kitchenasty.core.realtime import realtime_plugins
@@ -105,17 +105,14 @@ def create_app(settings: BootSettings, *, services: Services | None = None) -> L
             version=__version__,
             path="/api/schema",
             render_plugins=[JsonRenderPlugin()],
-            components=Components(
-                security_schemes={
-                    "BearerToken": SecurityScheme(type="http", scheme="bearer", bearer_format="JWT"),
-                }
-            ),
-            security=[{"BearerToken": []}],
+            components=SECURITY_COMPONENTS,  # each operation names its own security (core.openapi)
         ),
         plugins=[channels, publisher],
         debug=False,
         logging_config=None,
     )
+    document_operations(app)
+    app.asgi_handler = with_nosniff(app.asgi_handler)
     app.state.services = services
     app.state.db = services.db
     app.state.tokens = services.tokens

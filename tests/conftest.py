@@ -18,6 +18,15 @@ from kitchenasty.services import Services
 
 # Tests never read the developer's environment; each test that needs a variable passes it explicitly.
 TEST_ENV = {"KITCHENASTY_LOGIN_ATTEMPTS_PER_MINUTE": "10000"}
+FUZZ_REQUESTS = pytest.StashKey[dict[str, int]]()
+"""Requests each Schemathesis run made (tests/core/test_api_fuzz.py), by caller; printed in the closing summary."""
+
+
+def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter, config: pytest.Config) -> None:
+    counts = config.stash.get(FUZZ_REQUESTS, None)
+    if counts:
+        runs = ", ".join(f"{who} {n:,}" for who, n in counts.items())
+        terminalreporter.write_line(f"API fuzz (Schemathesis): {sum(counts.values()):,} requests ({runs})")
 
 
 @pytest.fixture(scope="session")

@@ -3,6 +3,7 @@ from __future__ import annotations
 from typing import Any
 
 from litestar import Controller, Request, Response, get, post
+from litestar.datastructures import Cookie
 from litestar.params import FromPath, JSONBody
 from litestar.status_codes import HTTP_200_OK, HTTP_201_CREATED
 
@@ -23,11 +24,25 @@ from kitchenasty.core.guards import (
     authenticated,
     rate_limited,
 )
+from kitchenasty.core.openapi import errors
+from kitchenasty.core.security import AUTH_COOKIE
 from kitchenasty.customers.schemas import CustomerRegisterIn
 from kitchenasty.customers.service import customer_out
 from kitchenasty.services import ServicesDep
 from kitchenasty.staff.schemas import StaffLoginOut, StaffRegisterIn
 from kitchenasty.staff.service import staff_brief
+
+# Documentation only: the handlers set the cookie themselves (its value is the token they answer with).
+TOKEN_COOKIE = [
+    Cookie(
+        key=AUTH_COOKIE,
+        httponly=True,
+        samesite="lax",
+        path="/",
+        documentation_only=True,
+        description="The same token as in the body, for browser pages and WebSockets (emptied by logout).",
+    )
+]
 
 
 def _client(request: Request[Any, Any, Any]) -> str:
@@ -48,7 +63,7 @@ class AuthController(Controller):
         max_age = int(auth.tokens.expiry.total_seconds())
         return Response(body, status_code=status, cookies=[auth_cookie(token, max_age)])
 
-    @post("/staff/login", status_code=HTTP_200_OK)
+    @post("/staff/login", status_code=HTTP_200_OK, responses=errors(401, 429), response_cookies=TOKEN_COOKIE)
     async def staff_login(
         self, data: JSONBody[LoginIn], services: ServicesDep, request: Request[Any, Any, Any]
     ) -> Response[Ok[StaffLoginOut]]:
@@ -57,12 +72,18 @@ class AuthController(Controller):
         token = auth.issue("staff", user)
         return self._with_cookie(ok(StaffLoginOut(token=token, user=staff_brief(user))), token, auth, 200)
 
-    @post("/staff/register", guards=[admin_only], status_code=HTTP_201_CREATED)
+    @post("/staff/register", guards=[admin_only], status_code=HTTP_201_CREATED, responses=errors(409))
     async def staff_register(self, data: JSONBody[StaffRegisterIn], services: ServicesDep) -> Ok[StaffLoginOut]:
         user = await services.staff.create(email=data.email, password=data.password, name=data.name, role=data.role)
         return ok(StaffLoginOut(token=services.auth.issue("staff", user), user=staff_brief(user)))
 
-    @post("/customer/register", guards=[rate_limited("register")], status_code=HTTP_201_CREATED)
+    @post(
+        "/customer/register",
+        guards=[rate_limited("register")],
+        status_code=HTTP_201_CREATED,
+        responses=errors(409),
+        response_cookies=TOKEN_COOKIE,
+    )
     async def customer_register(
         self, data: JSONBody[CustomerRegisterIn], services: ServicesDep
     ) -> Response[Ok[CustomerLoginOut]]:
@@ -71,7 +92,7 @@ class AuthController(Controller):
         token = auth.issue("customer", customer)
         return self._with_cookie(ok(CustomerLoginOut(token=token, customer=customer_out(customer))), token, auth, 201)
 
-    @post("/customer/login", status_code=HTTP_200_OK)
+    @post("/customer/login", status_code=HTTP_200_OK, responses=errors(401, 429), response_cookies=TOKEN_COOKIE)
     async def customer_login(
         self, data: JSONBody[LoginIn], services: ServicesDep, request: Request[Any, Any, Any]
     ) -> Response[Ok[CustomerLoginOut]]:
@@ -80,14 +101,14 @@ class AuthController(Controller):
         token = auth.issue("customer", customer)
         return self._with_cookie(ok(CustomerLoginOut(token=token, customer=customer_out(customer))), token, auth, 200)
 
-    @post("/logout", status_code=HTTP_200_OK)
+    @post("/logout", status_code=HTTP_200_OK, response_cookies=TOKEN_COOKIE)
     async def logout(self, services: ServicesDep, principal: MaybePrincipal) -> Response[Message]:
         """End the caller's session (Bearer token or cookie) and clear the cookie; without a valid token, only the
         cookie is cleared."""
         await services.auth.logout(principal)
         return Response(Message(message="Logged out"), cookies=[auth_cookie("", 0)])
 
-    @get("/me", guards=[authenticated])
+    @get("/me", guards=[authenticated], responses=errors(404))
     async def me(self, principal: CurrentPrincipal, services: ServicesDep) -> Ok[MeOut]:
         return ok(await services.auth.me(principal))
 

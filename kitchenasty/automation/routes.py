@@ -12,6 +12,7 @@ from kitchenasty.automation.schemas import DeliveryOut, MailTestIn, MailTestOut,
 from kitchenasty.core.api import Message, Ok, Page, PageParams, ok, page
 from kitchenasty.core.guards import CurrentPrincipal, admin_only, manager_or_admin
 from kitchenasty.core.http import LimitQuery, PageQuery
+from kitchenasty.core.openapi import errors
 from kitchenasty.services import ServicesDep
 
 DeliveryStatus = Literal["PENDING", "SENDING", "SENT", "FAILED"]
@@ -69,12 +70,18 @@ class DeliveryController(Controller):
         items, total = await services.automation.list_deliveries(params, status=status, channel=channel)
         return page(items, page=params.page, limit=params.limit, total=total)
 
-    @post("/{delivery_id:str}/retry", guards=[manager_or_admin], status_code=HTTP_200_OK)
+    @post("/{delivery_id:str}/retry", guards=[manager_or_admin], status_code=HTTP_200_OK, responses=errors(409))
     async def retry_delivery(self, delivery_id: FromPath[str], services: ServicesDep) -> Ok[DeliveryOut]:
         return ok(await services.automation.retry_delivery(delivery_id))
 
 
-@post("/api/settings/mail/test", guards=[admin_only], status_code=HTTP_200_OK, tags=["settings"])
+@post(
+    "/api/settings/mail/test",
+    guards=[admin_only],
+    status_code=HTTP_200_OK,
+    tags=["settings"],
+    responses=errors(502, 504),
+)
 async def mail_test(data: JSONBody[MailTestIn], services: ServicesDep) -> Ok[MailTestOut]:
     """Send a test e-mail through the outbox with the effective mail settings and answer with the outcome."""
     return ok(await services.automation.send_test_mail(data.to))

@@ -13,7 +13,7 @@ Bearer token (the client should use that token from then on). Kitchen tablets st
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
-from typing import Any, Protocol, TypeAlias
+from typing import Any, Protocol, TypeAlias, TypeVar
 
 from litestar.connection import ASGIConnection
 from litestar.datastructures import Cookie
@@ -139,13 +139,32 @@ async def provide_principal(request: ASGIConnection[Any, Any, Any, Any]) -> Prin
 
 
 Guard = Callable[[ASGIConnection[Any, Any, Any, Any], BaseRouteHandler], Awaitable[None]]
+G = TypeVar("G", bound=Guard)
+_REFUSALS = "kitchenasty_refusals"
 
 
+def _refuses(*statuses: int) -> Callable[[G], G]:
+    """Name the statuses a guard refuses with (the OpenAPI document lists them on every route it guards)."""
+
+    def mark(guard: G) -> G:
+        setattr(guard, _REFUSALS, statuses)
+        return guard
+
+    return mark
+
+
+def refusals(guard: Callable[..., Any]) -> tuple[int, ...]:
+    """The statuses `guard` can refuse a request with; () for a guard that names none."""
+    return getattr(guard, _REFUSALS, ())
+
+
+@_refuses(401)
 async def authenticated(connection: ASGIConnection[Any, Any, Any, Any], _: BaseRouteHandler) -> None:
     if await resolve_principal(connection, strict=True) is None:
         raise Unauthorized("Authentication required", code="AUTH_REQUIRED")
 
 
+@_refuses(401, 403)
 async def customer_only(connection: ASGIConnection[Any, Any, Any, Any], _: BaseRouteHandler) -> None:
     principal = await resolve_principal(connection, strict=True)
     if principal is None:
@@ -154,6 +173,7 @@ async def customer_only(connection: ASGIConnection[Any, Any, Any, Any], _: BaseR
         raise Forbidden("Customer account required", code="CUSTOMER_REQUIRED")
 
 
+@_refuses(401, 403)
 async def staff_only(connection: ASGIConnection[Any, Any, Any, Any], _: BaseRouteHandler) -> None:
     principal = await resolve_principal(connection, strict=True)
     if principal is None:
@@ -166,6 +186,7 @@ def role(*roles: Role) -> Guard:
     """Staff with one of `roles` (implies staff)."""
     allowed = frozenset(roles)
 
+    @_refuses(401, 403)
     async def guard(connection: ASGIConnection[Any, Any, Any, Any], handler: BaseRouteHandler) -> None:
         await staff_only(connection, handler)
         principal = await resolve_principal(connection, strict=True)
@@ -189,6 +210,7 @@ RateLimitCheck = Callable[[], Awaitable[bool]]
 def rate_limited(bucket: str) -> Guard:
     """Refuse with 429 when the client exceeds the limiter registered under `bucket` in `app.state.limiters`."""
 
+    @_refuses(429)
     async def guard(connection: ASGIConnection[Any, Any, Any, Any], _: BaseRouteHandler) -> None:
         enabled: RateLimitCheck | None = getattr(connection.app.state, "rate_limiting_enabled", None)
         if enabled is not None and not await enabled():

@@ -6,6 +6,7 @@ from typing import Any
 
 import msgspec
 from litestar import Request, Response, get
+from litestar.openapi.datastructures import ResponseSpec
 from sqlalchemy import text
 
 from kitchenasty import __version__
@@ -20,7 +21,12 @@ class Health(msgspec.Struct, kw_only=True):
     database: str
 
 
-@get("/api/health", tags=["health"], summary="Liveness and database check")
+@get(
+    "/api/health",
+    tags=["health"],
+    summary="Liveness and database check",
+    responses={503: ResponseSpec(data_container=Ok[Health], description="The database does not answer.")},
+)
 async def health(request: Request[Any, Any, Any]) -> Response[Ok[Health]]:
     database = "ok"
     try:

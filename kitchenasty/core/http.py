@@ -7,10 +7,10 @@ from typing import Annotated, Any, TypeAlias
 
 import msgspec
 from litestar import Request, Response
-from litestar.exceptions import HTTPException, ValidationException
+from litestar.exceptions import HTTPException, SerializationException, ValidationException
 from litestar.params import QueryParameter
 from litestar.status_codes import HTTP_500_INTERNAL_SERVER_ERROR
-from litestar.types import ASGIApp, Empty, Receive, Scope, Send
+from litestar.types import ASGIApp, Empty, Message, Receive, Scope, Send
 
 from kitchenasty.core.api import MAX_PAGE_SIZE, ErrorBody
 from kitchenasty.core.errors import DomainError, RateLimited, ValidationFailed
@@ -104,8 +104,7 @@ async def _send_error(send: Send, status: int, message: str, code: str) -> None:
     headers = [
         (b"content-type", b"application/json"),
         (b"content-length", str(len(body)).encode()),
-        (b"x-content-type-options", b"nosniff"),
-    ]
+    ]  # nosniff is added by `with_nosniff`, around the whole app
     await send({"type": "http.response.start", "status": status, "headers": headers})
     await send({"type": "http.response.body", "body": body, "more_body": False})
 
@@ -126,10 +125,17 @@ def handle_domain_error(_: Request[Any, Any, Any], exc: DomainError) -> Response
 _REGEX_MESSAGE = re.compile(r"Expected `str` matching regex (.*)", re.DOTALL)
 _KNOWN_PATTERNS = {repr(pattern): message for pattern, message in PATTERN_MESSAGES.items()}
 _LENGTH_MESSAGE = re.compile(r"Expected `(str|array)` of length (>=|<=) (\d+)")
+_BODY_TYPE_MESSAGE = re.compile(r"Expected `(\w+)`, got `(\w+)`")
 
 
 def _friendly(message: str, key: str | None) -> str:
     """msgspec's messages, reworded for people ("email has an invalid format" rather than a regex)."""
+    if key == "data":  # the body as a whole
+        if message == "'data'":
+            return "A JSON request body is required"
+        body_type = _BODY_TYPE_MESSAGE.fullmatch(message)
+        if body_type:
+            return f"The request body must be a JSON {body_type[1]}, not {body_type[2]}"
     regex = _REGEX_MESSAGE.fullmatch(message)
     if regex:
         known = _KNOWN_PATTERNS.get(regex.group(1))  # msgspec quotes the pattern as repr() does
@@ -146,7 +152,17 @@ def _friendly(message: str, key: str | None) -> str:
     return message
 
 
-def _validation_details(extra: Any) -> list[Any] | None:
+def _public_name(request: Request[Any, Any, Any], key: Any) -> Any:
+    """The name the client sent a parameter under (`page`), not the handler's argument (`page_number`)."""
+    handler = request.scope.get("route_handler")
+    signature = getattr(handler, "parsed_fn_signature", None)
+    field = signature.parameters.get(key) if signature is not None and isinstance(key, str) else None
+    if field is None:
+        return key
+    return getattr(field.kwarg_definition, "name", None) or key
+
+
+def _validation_details(extra: Any, request: Request[Any, Any, Any]) -> list[Any] | None:
     if not extra:
         return None
     items = extra if isinstance(extra, list) else [extra]
@@ -154,6 +170,8 @@ def _validation_details(extra: Any) -> list[Any] | None:
     for item in items:
         if isinstance(item, dict):
             entry = {k: v for k, v in item.items() if k in ("message", "key", "source")}
+            if entry.get("source") in ("query", "header", "cookie", "path"):
+                entry["key"] = _public_name(request, entry.get("key"))
             entry["message"] = _friendly(str(entry.get("message", "")), entry.get("key"))
             details.append(entry)
         else:
@@ -166,7 +184,9 @@ def _validation_message(details: list[Any] | None, fallback: str) -> str:
         first = details[0]
         message = str(first.get("message", fallback))
         key = first.get("key")
-        if key and key != "data" and not message.startswith("Expected") and not message.startswith("Object"):
+        if key == "data":
+            return message
+        if key and not message.startswith("Expected") and not message.startswith("Object"):
             return f"{key} {message}"
         return f"{message} ({key})" if key and key not in message else message
     return fallback
@@ -181,10 +201,13 @@ def handle_http_exception(request: Request[Any, Any, Any], exc: HTTPException) -
     if status >= 500:
         log.error("request failed", method=request.method, path=request.url.path, status=status, detail=exc.detail)
         return error_response(status, "Internal Server Error", "INTERNAL_ERROR")
-    if "JSON is malformed" in str(exc.detail):
+    if isinstance(exc.__cause__, SerializationException) or "JSON is malformed" in str(exc.detail):
+        # The body could not be decoded at all (malformed, truncated, not UTF-8, a number past any range).
+        if str(exc.detail).startswith("Number out of range"):
+            return error_response(400, "A number in the request body is out of range", "INVALID_JSON")
         return error_response(400, "Request body is not valid JSON", "INVALID_JSON")
     if isinstance(exc, ValidationException):
-        details = _validation_details(exc.extra)
+        details = _validation_details(exc.extra, request)
         message = _validation_message(details, "Invalid request")
         return error_response(400, message, "VALIDATION_ERROR", details)
     message = exc.detail or _CODES.get(status, "Error")
@@ -207,3 +230,25 @@ EXCEPTION_HANDLERS: dict[type[Exception] | int, Any] = {
     HTTPException: handle_http_exception,
     Exception: handle_unexpected,
 }
+
+
+NOSNIFF = (b"x-content-type-options", b"nosniff")
+
+
+def with_nosniff(app: ASGIApp) -> ASGIApp:
+    """Wrap the app's ASGI handler so that every HTTP response (JSON, errors, pages, static files) carries
+    `X-Content-Type-Options: nosniff`. One header appended to the start message: nothing is read or parsed."""
+
+    async def handler(scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await app(scope, receive, send)
+            return
+
+        async def send_nosniff(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                message["headers"] = [*message.get("headers", ()), NOSNIFF]
+            await send(message)
+
+        await app(scope, receive, send_nosniff)
+
+    return handler

@@ -11,6 +11,7 @@ from litestar.status_codes import HTTP_200_OK, HTTP_201_CREATED
 from kitchenasty.core.api import Message, Ok, Page, PageParams, ok, page
 from kitchenasty.core.guards import MaybePrincipal, manager_or_admin, rate_limited, staff_only
 from kitchenasty.core.http import LimitQuery, PageQuery
+from kitchenasty.core.openapi import errors
 from kitchenasty.coupons.schemas import CouponIn, CouponOut, CouponUpdateIn, CouponValidateIn, CouponValidateOut
 from kitchenasty.services import ServicesDep
 
@@ -24,6 +25,7 @@ class CouponController(Controller):
         guards=[rate_limited("coupon")],
         status_code=HTTP_200_OK,
         summary="What a coupon code takes off a subtotal (public; throttled per client against guessing)",
+        responses=errors(404),
     )
     async def validate_coupon(
         self, data: JSONBody[CouponValidateIn], services: ServicesDep, principal: MaybePrincipal
@@ -42,11 +44,11 @@ class CouponController(Controller):
     async def get_coupon(self, coupon_id: FromPath[str], services: ServicesDep) -> Ok[CouponOut]:
         return ok(await services.coupons.get(coupon_id))
 
-    @post("/", guards=[manager_or_admin], status_code=HTTP_201_CREATED)
+    @post("/", guards=[manager_or_admin], status_code=HTTP_201_CREATED, responses=errors(409))
     async def create_coupon(self, data: JSONBody[CouponIn], services: ServicesDep) -> Ok[CouponOut]:
         return ok(await services.coupons.create(data))
 
-    @patch("/{coupon_id:str}", guards=[manager_or_admin])
+    @patch("/{coupon_id:str}", guards=[manager_or_admin], responses=errors(409))
     async def update_coupon(
         self, coupon_id: FromPath[str], data: JSONBody[CouponUpdateIn], services: ServicesDep
     ) -> Ok[CouponOut]:

@@ -11,6 +11,7 @@ from litestar.status_codes import HTTP_200_OK, HTTP_201_CREATED
 from kitchenasty.core.api import Message, Ok, Page, PageParams, ok, page
 from kitchenasty.core.guards import admin_only, manager_or_admin
 from kitchenasty.core.http import LimitQuery, PageQuery
+from kitchenasty.core.openapi import errors
 from kitchenasty.locations.schemas import (
     LocationDetailOut,
     LocationIn,
@@ -39,7 +40,7 @@ class LocationController(Controller):
     async def get_location(self, location_id: FromPath[str], services: ServicesDep) -> Ok[LocationDetailOut]:
         return ok(await services.locations.get(location_id))
 
-    @post("/", guards=[manager_or_admin], status_code=HTTP_201_CREATED)
+    @post("/", guards=[manager_or_admin], status_code=HTTP_201_CREATED, responses=errors(409))
     async def create_location(self, data: JSONBody[LocationIn], services: ServicesDep) -> Ok[LocationDetailOut]:
         return ok(await services.locations.create(data))
 
@@ -49,7 +50,7 @@ class LocationController(Controller):
     ) -> Ok[LocationDetailOut]:
         return ok(await services.locations.update(location_id, data))
 
-    @delete("/{location_id:str}", guards=[admin_only], status_code=HTTP_200_OK)
+    @delete("/{location_id:str}", guards=[admin_only], status_code=HTTP_200_OK, responses=errors(409))
     async def delete_location(self, location_id: FromPath[str], services: ServicesDep) -> Message:
         await services.locations.delete(location_id)
         return Message(message="Location deleted")
@@ -64,19 +65,21 @@ class LocationController(Controller):
     ) -> Ok[TableOut]:
         return ok(await services.locations.get_table(location_id, table_id))
 
-    @post("/{location_id:str}/tables", guards=[manager_or_admin], status_code=HTTP_201_CREATED)
+    @post("/{location_id:str}/tables", guards=[manager_or_admin], status_code=HTTP_201_CREATED, responses=errors(409))
     async def create_table(
         self, location_id: FromPath[str], data: JSONBody[TableIn], services: ServicesDep
     ) -> Ok[TableOut]:
         return ok(await services.locations.create_table(location_id, data))
 
-    @patch("/{location_id:str}/tables/{table_id:str}", guards=[manager_or_admin])
+    @patch("/{location_id:str}/tables/{table_id:str}", guards=[manager_or_admin], responses=errors(409))
     async def update_table(
         self, location_id: FromPath[str], table_id: FromPath[str], data: JSONBody[TableUpdateIn], services: ServicesDep
     ) -> Ok[TableOut]:
         return ok(await services.locations.update_table(location_id, table_id, data))
 
-    @delete("/{location_id:str}/tables/{table_id:str}", guards=[admin_only], status_code=HTTP_200_OK)
+    @delete(
+        "/{location_id:str}/tables/{table_id:str}", guards=[admin_only], status_code=HTTP_200_OK, responses=errors(409)
+    )
     async def delete_table(self, location_id: FromPath[str], table_id: FromPath[str], services: ServicesDep) -> Message:
         await services.locations.delete_table(location_id, table_id)
         return Message(message="Table deleted")

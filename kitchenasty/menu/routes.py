@@ -13,6 +13,7 @@ from litestar.status_codes import HTTP_200_OK, HTTP_201_CREATED
 from kitchenasty.core.api import Message, Ok, Page, PageParams, ok, page
 from kitchenasty.core.guards import admin_only, manager_or_admin
 from kitchenasty.core.http import LimitQuery, PageQuery
+from kitchenasty.core.openapi import errors
 from kitchenasty.menu.schemas import (
     AllergenIn,
     AllergenOut,
@@ -42,7 +43,7 @@ class MenuController(Controller):
     @get(
         "/",
         summary="A location's whole orderable menu (storefront)",
-        responses={200: ResponseSpec(data_container=Ok[StoreMenu], description="The menu")},
+        responses={200: ResponseSpec(data_container=Ok[StoreMenu], description="The menu"), **errors(404)},
     )
     async def storefront_menu(self, services: ServicesDep, location_id: LocationQuery = None) -> Response[bytes]:
         # The hot path: the envelope `Ok[StoreMenu]` comes pre-encoded from the service's cache.
@@ -60,7 +61,7 @@ class MenuController(Controller):
     async def get_category(self, category_id: FromPath[str], services: ServicesDep) -> Ok[CategoryDetailOut]:
         return ok(await services.menu.get_category(category_id))
 
-    @post("/categories", guards=[manager_or_admin], status_code=HTTP_201_CREATED)
+    @post("/categories", guards=[manager_or_admin], status_code=HTTP_201_CREATED, responses=errors(409))
     async def create_category(self, data: JSONBody[CategoryIn], services: ServicesDep) -> Ok[CategoryDetailOut]:
         return ok(await services.menu.create_category(data))
 
@@ -70,7 +71,7 @@ class MenuController(Controller):
     ) -> Ok[CategoryDetailOut]:
         return ok(await services.menu.update_category(category_id, data))
 
-    @delete("/categories/{category_id:str}", guards=[admin_only], status_code=HTTP_200_OK)
+    @delete("/categories/{category_id:str}", guards=[admin_only], status_code=HTTP_200_OK, responses=errors(409))
     async def delete_category(self, category_id: FromPath[str], services: ServicesDep) -> Message:
         await services.menu.delete_category(category_id)
         return Message(message="Category deleted")
@@ -94,17 +95,17 @@ class MenuController(Controller):
     async def get_item(self, item_id: FromPath[str], services: ServicesDep) -> Ok[MenuItemOut]:
         return ok(await services.menu.get_item(item_id))
 
-    @post("/items", guards=[manager_or_admin], status_code=HTTP_201_CREATED)
+    @post("/items", guards=[manager_or_admin], status_code=HTTP_201_CREATED, responses=errors(409))
     async def create_item(self, data: JSONBody[MenuItemIn], services: ServicesDep) -> Ok[MenuItemOut]:
         return ok(await services.menu.create_item(data))
 
-    @patch("/items/{item_id:str}", guards=[manager_or_admin])
+    @patch("/items/{item_id:str}", guards=[manager_or_admin], responses=errors(409))
     async def update_item(
         self, item_id: FromPath[str], data: JSONBody[MenuItemUpdateIn], services: ServicesDep
     ) -> Ok[MenuItemOut]:
         return ok(await services.menu.update_item(item_id, data))
 
-    @delete("/items/{item_id:str}", guards=[admin_only], status_code=HTTP_200_OK)
+    @delete("/items/{item_id:str}", guards=[admin_only], status_code=HTTP_200_OK, responses=errors(409))
     async def delete_item(self, item_id: FromPath[str], services: ServicesDep) -> Message:
         await services.menu.delete_item(item_id)
         return Message(message="Menu item deleted")
@@ -115,7 +116,7 @@ class MenuController(Controller):
     async def list_allergens(self, services: ServicesDep) -> Ok[list[AllergenOut]]:
         return ok(await services.menu.list_allergens())
 
-    @post("/allergens", guards=[manager_or_admin], status_code=HTTP_201_CREATED)
+    @post("/allergens", guards=[manager_or_admin], status_code=HTTP_201_CREATED, responses=errors(409))
     async def create_allergen(self, data: JSONBody[AllergenIn], services: ServicesDep) -> Ok[AllergenOut]:
         return ok(await services.menu.create_allergen(data))
 

@@ -5,12 +5,14 @@ from __future__ import annotations
 from typing import Annotated, Any
 
 from litestar import Controller, Response, get, patch, post
+from litestar.openapi.datastructures import ResponseSpec
 from litestar.params import FromPath, HeaderParameter, JSONBody, QueryParameter
 from litestar.status_codes import HTTP_200_OK, HTTP_201_CREATED
 
 from kitchenasty.core.api import Ok, Page, PageParams, ok, page
 from kitchenasty.core.guards import CurrentPrincipal, MaybePrincipal, authenticated, customer_only, staff_only
 from kitchenasty.core.http import LimitQuery, PageQuery
+from kitchenasty.core.openapi import errors
 from kitchenasty.orders.schemas import OrderIn, OrderOut, OrderType, QuoteOut, StatusIn
 from kitchenasty.services import ServicesDep
 
@@ -28,7 +30,19 @@ class OrderController(Controller):
     path = "/api/orders"
     tags = ["orders"]
 
-    @post("/", status_code=HTTP_201_CREATED, summary="Place an order (guest or signed-in customer)")
+    @post(
+        "/",
+        status_code=HTTP_201_CREATED,
+        summary="Place an order (guest or signed-in customer)",
+        responses={
+            200: ResponseSpec(
+                data_container=Ok[OrderOut],
+                description="A retry with an `Idempotency-Key` already used: the order placed the first time "
+                "(header `Idempotent-Replayed: true`).",
+            ),
+            **errors(401, 409),
+        },
+    )
     async def place_order(
         self,
         data: JSONBody[OrderIn],
@@ -41,7 +55,12 @@ class OrderController(Controller):
             return Response(ok(order), status_code=HTTP_200_OK, headers={"Idempotent-Replayed": "true"})
         return Response(ok(order), status_code=HTTP_201_CREATED)
 
-    @post("/quote", status_code=HTTP_200_OK, summary="The server's totals for a cart (nothing is written)")
+    @post(
+        "/quote",
+        status_code=HTTP_200_OK,
+        summary="The server's totals for a cart (nothing is written)",
+        responses=errors(401),
+    )
     async def quote_order(
         self, data: JSONBody[OrderIn], services: ServicesDep, principal: MaybePrincipal
     ) -> Ok[QuoteOut]:
@@ -80,7 +99,7 @@ class OrderController(Controller):
         items, total = await services.orders.my_orders(principal, params)
         return page(items, page=params.page, limit=params.limit, total=total)
 
-    @get("/{order_id:str}", summary="One order: staff, its customer, or `?t=<trackingToken>`")
+    @get("/{order_id:str}", summary="One order: staff, its customer, or `?t=<trackingToken>`", responses=errors(403))
     async def get_order(
         self,
         order_id: FromPath[str],
@@ -90,7 +109,12 @@ class OrderController(Controller):
     ) -> Ok[OrderOut]:
         return ok(await services.orders.get_for_viewer(order_id, principal, tracking_token))
 
-    @patch("/{order_id:str}/status", guards=[authenticated], summary="Change an order's status")
+    @patch(
+        "/{order_id:str}/status",
+        guards=[authenticated],
+        summary="Change an order's status",
+        responses=errors(403, 409),
+    )
     async def change_status(
         self, order_id: FromPath[str], data: JSONBody[StatusIn], services: ServicesDep, principal: CurrentPrincipal
     ) -> Ok[OrderOut]:

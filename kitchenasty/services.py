@@ -91,10 +91,10 @@ def _subscribe(services: Services) -> None:
     bus.subscribe(SessionsEnded, services.sessions.forget)
     bus.subscribe(SettingsChanged, lambda _event: services.settings.invalidate())
     bus.subscribe(SettingsChanged, services.automation.on_settings_changed)
-    for changed in (MenuChanged, LocationChanged):
-        bus.subscribe(changed, services.orders.catalog.clear)
-    for changed in (MenuChanged, LocationChanged, SettingsChanged):
-        bus.subscribe(changed, services.menu.on_menu_event)
+    for catalog_change in (MenuChanged, LocationChanged):
+        bus.subscribe(catalog_change, services.orders.catalog.clear)
+    for menu_change in (MenuChanged, LocationChanged, SettingsChanged):
+        bus.subscribe(menu_change, services.menu.on_menu_event)
     for moved in (OrderCreated, OrderStatusChanged):  # stock went down (placed) or back up (cancelled)
         bus.subscribe(moved, services.menu.on_stock_event)
     bus.subscribe_all(services.automation.worker.on_event)

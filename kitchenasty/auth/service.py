@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
 from datetime import timedelta
-from typing import TypeVar
+from typing import TypeVar, cast
 
 from sqlalchemy import select, update
 
@@ -16,13 +16,16 @@ from kitchenasty.core import outbox
 from kitchenasty.core.db import Database
 from kitchenasty.core.emails import render_email
 from kitchenasty.core.errors import NotFound, RateLimited, Unauthorized, ValidationFailed
+from kitchenasty.core.fastsql import rowcount
 from kitchenasty.core.ratelimit import LoginThrottle
 from kitchenasty.core.schema import utcnow
 from kitchenasty.core.security import (
     Principal,
     PrincipalType,
+    Role,
     TokenClaims,
     TokenCodec,
+    as_role,
     hash_password,
     hash_token,
     new_one_time_token,
@@ -61,12 +64,12 @@ class AuthService:
 
     def issue(self, principal_type: PrincipalType, user: StaffUser | Customer) -> str:
         """A token for a new session of `user` (who must have been read from the database just now)."""
-        role = user.role if isinstance(user, StaffUser) else None
+        role = as_role(user.role) if isinstance(user, StaffUser) else None
         claims = TokenClaims(
             id=user.id,
             email=user.email,
             type=principal_type,
-            role=role,  # type: ignore[arg-type]
+            role=role,
             version=user.token_version or 0,
         )
         return self.tokens.encode(claims)
@@ -117,10 +120,11 @@ class AuthService:
                 user = await session.get(StaffUser, principal.id)
                 if user is None:
                     raise NotFound("Account not found", code="ACCOUNT_NOT_FOUND")
+                role = cast(Role, user.role)  # a column of Role values (checked on every write)
                 return MeOut(
                     type="staff",
-                    user=StaffMe(id=user.id, email=user.email, name=user.name, role=user.role, phone=user.phone),
-                )  # type: ignore[arg-type]
+                    user=StaffMe(id=user.id, email=user.email, name=user.name, role=role, phone=user.phone),
+                )
             customer = await session.get(Customer, principal.id)
             if customer is None:
                 raise NotFound("Account not found", code="ACCOUNT_NOT_FOUND")
@@ -138,11 +142,11 @@ class AuthService:
         """
         mail_configured, restaurant = await self.settings.mail_context()
         email = normalise_email(email)
-        model = StaffUser if principal_type == "staff" else Customer
+        model: type[StaffUser] | type[Customer] = StaffUser if principal_type == "staff" else Customer
         token, token_hash = new_one_time_token()
         link = self.reset_url(token)
         async with self.db.transaction() as session:
-            account = await session.scalar(select(model).where(model.email == email))
+            account: StaffUser | Customer | None = await session.scalar(select(model).where(model.email == email))
             if account is None or (isinstance(account, StaffUser) and not account.is_active):
                 return None
             session.add(
@@ -183,7 +187,7 @@ class AuthService:
                 .where(PasswordResetToken.id == reset.id, PasswordResetToken.used_at.is_(None))
                 .values(used_at=now)
             )
-            if claimed.rowcount != 1:  # type: ignore[attr-defined]
+            if rowcount(claimed) != 1:
                 raise ValidationFailed(
                     "This reset link is invalid, used or expired; ask for a new one", code="RESET_TOKEN_INVALID"
                 )
@@ -204,4 +208,4 @@ class AuthService:
                 )
                 .values(used_at=now)
             )
-        return reset.principal_type  # type: ignore[return-value]
+        return cast(PrincipalType, reset.principal_type)  # written from a PrincipalType

@@ -9,7 +9,7 @@ from collections.abc import Sequence
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
-from sqlalchemy import Table, select
+from sqlalchemy import select
 
 from kitchenasty.automation.models import AutomationRule
 from kitchenasty.automation.rules import (
@@ -27,15 +27,15 @@ from kitchenasty.core.emails import render_email
 from kitchenasty.core.fastsql import fast
 from kitchenasty.core.logging import get_logger
 from kitchenasty.core.outbox import message_row
-from kitchenasty.core.schema import iso, new_id
+from kitchenasty.core.schema import iso, new_id, table_of
 from kitchenasty.settings.service import ResolvedSettings
 from kitchenasty.staff.models import StaffUser
 
 log = get_logger("kitchenasty.automation")
 
 ORDER_CONFIRMATION = "builtin:order_confirmation"
-rules_t: Table = AutomationRule.__table__  # type: ignore[assignment]  # Table of a declarative model
-staff_t: Table = StaffUser.__table__  # type: ignore[assignment]
+rules_t = table_of(AutomationRule)
+staff_t = table_of(StaffUser)
 
 
 def active_rules(session: Any, events: set[str]) -> list[Any]:
@@ -134,13 +134,13 @@ class Planner:
                     **common,
                 )
             ]
-        body = render(action["body"], payload)[: http_out.SMS_MAX_CHARS]
+        text = render(action["body"], payload)[: http_out.SMS_MAX_CHARS]
         return [
             message_row(
                 channel="sms",
                 dedupe_key=key if len(recipients) == 1 else f"{key}:{n}",
                 recipient=number,
-                body=body,
+                body=text,
                 **common,
             )
             for n, number in enumerate(recipients)

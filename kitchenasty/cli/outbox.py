@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Annotated
 
 import typer
@@ -21,8 +22,8 @@ def register(root: typer.Typer) -> None:
     root.add_typer(app, name="outbox")
 
 
-def _initialised(data_dir: object, config: object) -> BootSettings:
-    boot = boot_settings(data_dir, config)  # type: ignore[arg-type]
+def _initialised(data_dir: Path | None, config: Path | None) -> BootSettings:
+    boot = boot_settings(data_dir, config)
     if not datadir.is_initialised(boot):
         fail(f"{boot.data_dir} is not initialised; run `kitchenasty init` first")
     return boot

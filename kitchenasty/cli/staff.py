@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from pathlib import Path
+from typing import Annotated, cast
 
 import typer
 
@@ -18,13 +19,13 @@ from kitchenasty.cli.console import (
 )
 from kitchenasty.core import datadir
 from kitchenasty.core.config import BootSettings
-from kitchenasty.core.security import Role
+from kitchenasty.core.security import Role, as_role
 from kitchenasty.core.validate import valid_email
 from kitchenasty.services import Services
 
 
-def _initialised(data_dir: object, config: object) -> BootSettings:
-    boot = boot_settings(data_dir, config)  # type: ignore[arg-type]
+def _initialised(data_dir: Path | None, config: Path | None) -> BootSettings:
+    boot = boot_settings(data_dir, config)
     if not datadir.is_initialised(boot):
         fail(f"{boot.data_dir} is not initialised; run `kitchenasty init` first")
     return boot
@@ -58,13 +59,10 @@ def register(app: typer.Typer) -> None:
             fail(f"'{email}' is not an e-mail address")
         boot = _initialised(data_dir, config)
 
+        checked_role = cast(Role, role)  # one of the three, checked above
+
         async def go(services: Services) -> None:
-            invite = await services.staff.invite(
-                email=email,
-                role=role,
-                name=name,  # type: ignore[arg-type]
-                invited_by=None,
-            )
+            invite = await services.staff.invite(email=email, role=checked_role, name=name, invited_by=None)
             out.print(f"invited {invite.email} as {invite.role}; expires {invite.expires_at}")
             out.print(f"accept link: {invite.accept_url}")
             out.print(f"  (the link uses {boot.base_url_source})")
@@ -112,7 +110,7 @@ def register(app: typer.Typer) -> None:
 
         async def go(services: Services) -> Role:
             user = await services.staff.set_password(email, password)
-            return user.role  # type: ignore[return-value]
+            return as_role(user.role)
 
         role = run(go, boot)
         out.print(f"password changed for {email} ({role}); its sessions have ended")

@@ -29,7 +29,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 from sqlalchemy.orm import Session, sessionmaker
 
 from kitchenasty.core.events import INTEREST_KEY, DomainEvent, EventBus, take_pending
-from kitchenasty.core.fastsql import FastConnection, HotUnit
+from kitchenasty.core.fastsql import FastConnection, HotUnit, raw_connection
 from kitchenasty.core.logging import get_logger
 
 T = TypeVar("T")
@@ -111,31 +111,27 @@ class _Writer:
 
     def autocheckpoint(self, pages: int) -> None:
         with self.mutex:  # on the DBAPI connection: through SQLAlchemy it would autobegin a write transaction
-            self.connection.connection.driver_connection.execute(  # type: ignore[union-attr]
-                f"PRAGMA wal_autocheckpoint={int(pages)}"
-            )
+            raw_connection(self.connection).execute(f"PRAGMA wal_autocheckpoint={int(pages)}")
 
     def checkpoint(self) -> tuple[int, int, int]:
         """`PRAGMA wal_checkpoint(PASSIVE)` on this connection, between transactions: (busy, WAL frames,
         frames checkpointed)."""
         with self.mutex:
-            row = self.connection.connection.driver_connection.execute(  # type: ignore[union-attr]
-                "PRAGMA wal_checkpoint(PASSIVE)"
-            ).fetchone()
+            row = raw_connection(self.connection).execute("PRAGMA wal_checkpoint(PASSIVE)").fetchone()
         return int(row[0]), int(row[1]), int(row[2])
 
     def with_unit(self, fn: Callable[[HotUnit], T], info: dict[str, Any]) -> tuple[T, list[DomainEvent]]:
         with self.mutex:
-            raw = self.connection.connection.driver_connection
-            raw.execute("BEGIN IMMEDIATE")  # type: ignore[union-attr]
+            raw = raw_connection(self.connection)
+            raw.execute("BEGIN IMMEDIATE")
             unit = HotUnit(self.fast)
             unit.info.update(info)
             try:
                 out = fn(unit)
             except BaseException:
-                raw.execute("ROLLBACK")  # type: ignore[union-attr]
+                raw.execute("ROLLBACK")
                 raise
-            raw.execute("COMMIT")  # type: ignore[union-attr]
+            raw.execute("COMMIT")
             self.writes += 1
             return out, take_pending(unit)
 

@@ -11,15 +11,15 @@ import inspect
 from collections import defaultdict
 from collections.abc import Awaitable, Callable
 from datetime import datetime
-from typing import Any, ClassVar
+from typing import Any, ClassVar, TypeVar, cast
 
 import msgspec
-from sqlalchemy import Index, String, Table, select, update
+from sqlalchemy import Index, String, select, update
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from kitchenasty.core.fastsql import HotUnit, fast
 from kitchenasty.core.logging import get_logger
-from kitchenasty.core.schema import Base, IdMixin, JSONColumn, UTCDateTime, utcnow
+from kitchenasty.core.schema import Base, IdMixin, JSONColumn, UTCDateTime, table_of, utcnow
 
 log = get_logger("kitchenasty.events")
 
@@ -59,7 +59,7 @@ class EventRecord(IdMixin, Base):
     __table_args__ = (Index("ix_events_unprocessed", "processed_at", "created_at"),)
 
 
-events_t: Table = EventRecord.__table__  # type: ignore[assignment]  # Table of a declarative model
+events_t = table_of(EventRecord)
 _INSERT_EVENT = events_t.insert()
 
 
@@ -124,6 +124,7 @@ def take_pending(session: Session | Any) -> list[DomainEvent]:
 
 
 Handler = Callable[[DomainEvent], Awaitable[None] | None]
+E = TypeVar("E", bound=DomainEvent)
 
 
 def _always(_name: str, _session: Any = None) -> bool:
@@ -138,9 +139,9 @@ class EventBus:
         self.durable_interest: Callable[[str, Any], bool] = _always
         """Whether something durable (the automation worker) acts on events of a name; conservative default."""
 
-    def subscribe(self, event: type[DomainEvent], handler: Handler) -> None:
+    def subscribe(self, event: type[E], handler: Callable[[E], Awaitable[None] | None]) -> None:
         """Call `handler` with every published event of this class (made once, in `kitchenasty.services`)."""
-        self._handlers[event.name].append(handler)
+        self._handlers[event.name].append(cast(Handler, handler))
 
     def subscribe_all(self, handler: Handler) -> None:
         """Call `handler` with every published event (the outbox worker's wake-up)."""

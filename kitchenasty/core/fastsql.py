@@ -14,17 +14,19 @@ same service code runs on PostgreSQL unchanged.
 from __future__ import annotations
 
 import re
+import sqlite3
 import threading
 from collections import OrderedDict
 from collections.abc import Iterator, Mapping, Sequence
 from operator import itemgetter
-from typing import Any
+from typing import Any, ClassVar, Protocol, cast
 
 from sqlalchemy import Connection
 from sqlalchemy.engine import Dialect
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session
 from sqlalchemy.sql import ClauseElement
+from sqlalchemy.sql.compiler import SQLCompiler
 
 _POSTCOMPILE = re.compile(r"__\[POSTCOMPILE_(\w+)\]")
 _FAST_KEY = "kitchenasty.fastsql"
@@ -61,7 +63,11 @@ class _Compiled:
     def __init__(self, stmt: ClauseElement, dialect: Dialect, column_keys: tuple[str, ...] | None = None) -> None:
         # As `Connection.execute` does: an INSERT/UPDATE names only the columns it was given values for (and those
         # with a Python-side default), so a column with a server default keeps it instead of being set to NULL
-        compiled = stmt.compile(dialect=dialect, column_keys=list(column_keys) if column_keys is not None else None)
+        # the SQL compiler's state, not in `Compiled`'s public type: positiontup, binds, _bind_processors
+        compiled = cast(
+            SQLCompiler,
+            stmt.compile(dialect=dialect, column_keys=list(column_keys) if column_keys is not None else None),
+        )
         self.sql = compiled.string
         self.names: tuple[str, ...] = tuple(compiled.positiontup or ())
         self.expanding = {name for name, bind in compiled.binds.items() if bind.expanding}
@@ -124,9 +130,11 @@ class Row(tuple):
     """A result row: a tuple whose columns are also attributes (`row.status`)."""
 
     __slots__ = ()
+    _fields: ClassVar[tuple[str, ...]] = ()
+    """The column names (set on each subclass by `_row_class`)."""
 
     def _asdict(self) -> dict[str, Any]:
-        return {key: getattr(self, key) for key in type(self)._fields}  # type: ignore[attr-defined]
+        return {key: getattr(self, key) for key in type(self)._fields}
 
 
 def _row_class(keys: tuple[str, ...]) -> type[Row]:
@@ -140,14 +148,14 @@ def _row_class(keys: tuple[str, ...]) -> type[Row]:
 class FastResult:
     __slots__ = ("_rows", "rowcount")
 
-    def __init__(self, rows: list[Row], rowcount: int) -> None:
+    def __init__(self, rows: list[Any], rowcount: int) -> None:
         self._rows = rows
         self.rowcount = rowcount
 
     def __iter__(self) -> Iterator[Row]:
         return iter(self._rows)
 
-    def all(self) -> list[Row]:
+    def all(self) -> list[Any]:
         return self._rows
 
     def first(self) -> Row | None:
@@ -165,7 +173,7 @@ class FastResult:
         return self.one()[0]
 
     def scalars(self) -> FastResult:
-        return FastResult([row[0] for row in self._rows], self.rowcount)  # type: ignore[misc]
+        return FastResult([row[0] for row in self._rows], self.rowcount)
 
 
 class FastConnection:
@@ -182,7 +190,7 @@ class FastConnection:
     def __init__(self, connection: Connection) -> None:
         self.connection = connection
         self.dialect = connection.dialect
-        self._cursor = connection.connection.driver_connection.cursor()  # type: ignore[union-attr]
+        self._cursor = raw_connection(connection).cursor()
         self._dbapi_error = self.dialect.loaded_dbapi.Error
 
     def data_version(self) -> int:
@@ -253,13 +261,45 @@ class HotUnit:
         self.info: dict[str, Any] = {}
 
 
-def fast(session: Session | HotUnit) -> FastConnection | Connection:
+class HotResult(Protocol):
+    """What the hot paths read from a result, whichever executor ran it (rows are addressed by column name)."""
+
+    @property
+    def rowcount(self) -> int: ...
+    def __iter__(self) -> Iterator[Any]: ...
+    def all(self) -> Sequence[Any]: ...
+    def first(self) -> Any: ...
+    def one(self) -> Any: ...
+    def scalar(self) -> Any: ...
+    def scalar_one(self) -> Any: ...
+    def scalars(self) -> Any: ...
+
+
+class HotExecutor(Protocol):
+    """`FastConnection` on SQLite, SQLAlchemy's `Connection` elsewhere: the part of `execute` the hot paths use."""
+
+    @property
+    def dialect(self) -> Dialect: ...
+    def execute(self, statement: Any, parameters: Any = None, /) -> HotResult: ...
+
+
+def raw_connection(connection: Connection) -> sqlite3.Connection:
+    """The sqlite3 connection under a SQLAlchemy `Connection` (only the SQLite hot paths reach it)."""
+    return cast(sqlite3.Connection, connection.connection.driver_connection)
+
+
+def rowcount(result: Any) -> int:
+    """Rows an UPDATE/DELETE matched (SQLAlchemy types `execute` results as `Result`, without `rowcount`)."""
+    return int(result.rowcount or 0)
+
+
+def fast(session: Session | HotUnit) -> HotExecutor:
     """The hot-path executor for this transaction (the plain `Connection` on non-SQLite databases)."""
     if isinstance(session, HotUnit):
         return session.fast
     connection = session.connection()
     if connection.dialect.name != "sqlite":
-        return connection
+        return cast(HotExecutor, connection)
     cached = session.info.get(_FAST_KEY)
     if cached is None or cached.connection is not connection:
         cached = session.info[_FAST_KEY] = FastConnection(connection)

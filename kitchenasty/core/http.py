@@ -3,14 +3,14 @@
 from __future__ import annotations
 
 import re
-from typing import Annotated, Any, TypeAlias
+from typing import Annotated, Any, TypeAlias, cast
 
 import msgspec
 from litestar import Request, Response
 from litestar.exceptions import HTTPException, SerializationException, ValidationException
 from litestar.params import QueryParameter
 from litestar.status_codes import HTTP_500_INTERNAL_SERVER_ERROR
-from litestar.types import ASGIApp, Empty, Message, Receive, Scope, Send
+from litestar.types import ASGIApp, Empty, HTTPScope, Message, Receive, Scope, Send
 
 from kitchenasty.core.api import MAX_PAGE_SIZE, ErrorBody
 from kitchenasty.core.errors import DomainError, RateLimited, ValidationFailed
@@ -91,7 +91,7 @@ class RequestScreen:
             refusal = None
             if "\x00" in scope["path"]:
                 refusal = (404, "Not Found", "NOT_FOUND")
-            elif scope["method"] in UNSAFE_METHODS:
+            elif cast(HTTPScope, scope)["method"] in UNSAFE_METHODS:
                 refusal = cookie_request_refusal(scope, self.public_url)
             if refusal is not None:
                 await _send_error(send, *refusal)

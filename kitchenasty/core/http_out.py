@@ -17,6 +17,7 @@ import hashlib
 import hmac
 import ssl
 from collections.abc import Mapping
+from typing import Any
 from urllib.parse import urlsplit
 
 import httpx
@@ -107,12 +108,12 @@ def _connect_reason(exc: BaseException) -> str:
     return "connection failed"
 
 
-async def _post(client: httpx.AsyncClient, url: str, **kwargs: object) -> httpx.Response:
+async def _post(client: httpx.AsyncClient, url: str, **kwargs: Any) -> httpx.Response:
     """POST with the whole exchange (connect, send, answer) limited to TIMEOUT_SECONDS; TargetRefused passes."""
     host = urlsplit(url).hostname
     try:
         async with asyncio.timeout(TIMEOUT_SECONDS):
-            return await client.post(url, **kwargs)  # type: ignore[arg-type]
+            return await client.post(url, **kwargs)
     except TargetRefused:
         raise
     except (httpx.TimeoutException, TimeoutError):

@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 from email.headerregistry import Address
 from email.message import EmailMessage
 from email.utils import formataddr, formatdate, make_msgid
-from typing import Any, Literal
+from typing import Any, Literal, cast
 
 import aiosmtplib
 
@@ -70,7 +70,7 @@ class MailConfig:
             port=int(values.get("smtpPort") or 587),
             username=username,
             password=password,
-            encryption=encryption,
+            encryption=cast(Encryption, encryption),  # one of the three choices the setting allows
             sender_name=str(values.get("senderName") or "").strip(),
             sender_email=sender_email,
             tls_context=ssl.create_default_context() if encryption in ("tls", "ssl") else None,

@@ -86,7 +86,7 @@ def _has_auth_cookie(headers: Iterable[tuple[bytes, bytes]]) -> bool:
 
 def cookie_request_refusal(scope: Scope, public_url: str) -> tuple[int, str, str] | None:
     """Why a cookie-authenticated unsafe request is refused (status, message, code), or None to let it through."""
-    headers: list[tuple[bytes, bytes]] = scope["headers"]
+    headers = list(scope["headers"])
     if _header(headers, b"authorization") is not None or not _has_auth_cookie(headers):
         return None
     host = (_header(headers, b"host") or b"").decode("latin-1")

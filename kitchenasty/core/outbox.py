@@ -24,7 +24,6 @@ from sqlalchemy import (
     Index,
     Integer,
     String,
-    Table,
     Text,
     and_,
     func,
@@ -37,7 +36,7 @@ from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from kitchenasty.core.events import DomainEvent, notify
 from kitchenasty.core.fastsql import fast
-from kitchenasty.core.schema import Base, IdMixin, JSONColumn, TimestampMixin, UTCDateTime, new_id, utcnow
+from kitchenasty.core.schema import Base, IdMixin, JSONColumn, TimestampMixin, UTCDateTime, new_id, table_of, utcnow
 
 Channel = Literal["email", "sms", "webhook"]
 Status = Literal["PENDING", "SENDING", "SENT", "FAILED"]
@@ -137,7 +136,7 @@ def enqueue_email(
 
 # ---------------------------------------------------------------- the outbox's SQL (the only code that writes it)
 
-outbox_t: Table = OutboxMessage.__table__  # type: ignore[assignment]  # Table of a declarative model
+outbox_t = table_of(OutboxMessage)
 MESSAGE_FIELDS = (
     "id",
     "channel",

@@ -24,7 +24,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Iterable
 from dataclasses import dataclass
 from typing import Any
 
@@ -111,7 +111,7 @@ class RoomChannels(ChannelsPlugin):
         super().__init__(*args, **kwargs)
         self.lasting = lasting
 
-    async def unsubscribe(self, subscriber: Any, channels: str | list[str] | None = None) -> None:
+    async def unsubscribe(self, subscriber: Any, channels: str | Iterable[str] | None = None) -> None:
         await super().unsubscribe(subscriber, channels)
         names = [channels] if isinstance(channels, str) else list(channels or ())
         for name in names:
@@ -290,9 +290,10 @@ class RoomSocket:
             if message["type"] == "websocket.disconnect":
                 return
             text = message.get("text")
-            if text is None and message.get("bytes") is not None:
-                text = message["bytes"].decode("utf-8", "replace")
-            if text and _is_ping(text):
+            data = message.get("bytes")
+            if text is None and isinstance(data, bytes):
+                text = data.decode("utf-8", "replace")
+            if isinstance(text, str) and text and _is_ping(text):
                 await self.send(PONG, None)
 
 

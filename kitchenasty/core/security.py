@@ -92,6 +92,14 @@ class SessionsEnded(DomainEvent, frozen=True):
     session_id: str | None = None
 
 
+def as_role(value: str) -> Role:
+    """A role read back from the database (every write checks it is one of `ROLES`)."""
+    for role in ROLES:
+        if value == role:
+            return role
+    raise ValueError(f"not a role: {value!r}")
+
+
 def new_session_id() -> str:
     return secrets.token_urlsafe(16)
 

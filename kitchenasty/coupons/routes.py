@@ -37,7 +37,7 @@ class CouponController(Controller):
         self, services: ServicesDep, page_number: PageQuery = 1, limit: LimitQuery = 20
     ) -> Page[CouponOut]:
         params = PageParams(page=page_number, limit=limit)
-        items, total = await services.coupons.list(params)
+        items, total = await services.coupons.list_coupons(params)
         return page(items, page=params.page, limit=params.limit, total=total)
 
     @get("/{coupon_id:str}", guards=[staff_only])

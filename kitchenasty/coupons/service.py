@@ -11,10 +11,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from decimal import Decimal
-from typing import Any
+from typing import Any, cast
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import Table, bindparam, delete, func, insert, or_, select, update
+from sqlalchemy import bindparam, delete, func, insert, or_, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import Session
@@ -24,16 +24,23 @@ from kitchenasty.core.db import Database
 from kitchenasty.core.errors import Conflict, NotFound, ValidationFailed
 from kitchenasty.core.fastsql import fast
 from kitchenasty.core.money import MoneyFormat, from_basis_points, from_cents, to_basis_points, to_cents
-from kitchenasty.core.schema import iso, new_id, utcnow
+from kitchenasty.core.schema import iso, new_id, table_of, utcnow
 from kitchenasty.core.security import Principal
 from kitchenasty.coupons import rules
 from kitchenasty.coupons.models import Coupon, CouponRedemption
 from kitchenasty.coupons.rules import CouponTerms
-from kitchenasty.coupons.schemas import CouponIn, CouponOut, CouponUpdateIn, CouponValidateIn, CouponValidateOut
+from kitchenasty.coupons.schemas import (
+    CouponIn,
+    CouponOut,
+    CouponType,
+    CouponUpdateIn,
+    CouponValidateIn,
+    CouponValidateOut,
+)
 from kitchenasty.settings.service import SettingsService
 
-coupons_t: Table = Coupon.__table__  # type: ignore[assignment]
-redemptions_t: Table = CouponRedemption.__table__  # type: ignore[assignment]
+coupons_t = table_of(Coupon)
+redemptions_t = table_of(CouponRedemption)
 
 MAX_AMOUNT_CENTS = 10_000_000  # 100,000.00 in major units
 
@@ -98,7 +105,7 @@ def coupon_out(c: Coupon) -> CouponOut:
     return CouponOut(
         id=c.id,
         code=c.code,
-        type=c.type,  # type: ignore[arg-type]
+        type=cast(CouponType, c.type),  # a column of coupon types (checked on every write)
         value=value,
         min_order=from_cents(c.min_order_cents),
         max_discount=from_cents(c.max_discount_cents) if c.max_discount_cents is not None else None,
@@ -227,7 +234,7 @@ class CouponService:
             raise Conflict("Coupon code already exists", code="COUPON_CODE_TAKEN") from None
         return coupon_out(coupon)
 
-    async def list(self, params: PageParams) -> tuple[list[CouponOut], int]:
+    async def list_coupons(self, params: PageParams) -> tuple[list[CouponOut], int]:
         async with self.db.session() as session:
             total = await session.scalar(select(func.count()).select_from(Coupon)) or 0
             rows = (
@@ -307,7 +314,7 @@ class CouponService:
             value = 0.0
         return CouponValidateOut(
             code=terms.code,
-            type=terms.type,  # type: ignore[arg-type]
+            type=cast(CouponType, terms.type),
             value=value,
             discount=from_cents(result.discount_cents),
             free_delivery=result.free_delivery,
@@ -351,7 +358,7 @@ class CouponService:
         """Count one use for `order_id`; refuses (and so rolls the order back) when the limit was reached meanwhile."""
         conn = fast(session)
         taken = conn.execute(_TAKE_USE, {"coupon_id": applied.id})
-        if taken.rowcount != 1:  # type: ignore[attr-defined]
+        if taken.rowcount != 1:
             raise ValidationFailed("Coupon usage limit reached", code="COUPON_EXHAUSTED")
         # The UPDATE above holds the coupon's row lock (on servers with row locks), so this count is current.
         if applied.per_customer is not None and self.uses_in(session, applied.id, applied.customer_key) >= (

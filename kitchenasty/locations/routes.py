@@ -33,7 +33,7 @@ class LocationController(Controller):
         self, services: ServicesDep, page_number: PageQuery = 1, limit: LimitQuery = 20
     ) -> Page[LocationOut]:
         params = PageParams(page=page_number, limit=limit)
-        items, total = await services.locations.list(params)
+        items, total = await services.locations.list_locations(params)
         return page(items, page=params.page, limit=params.limit, total=total)
 
     @get("/{location_id:str}", summary="A location with its hours and tables")

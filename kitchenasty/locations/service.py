@@ -168,7 +168,7 @@ class LocationService:
                 out[row.location_id].append(row)
         return out
 
-    async def list(self, params: PageParams) -> tuple[list[LocationOut], int]:
+    async def list_locations(self, params: PageParams) -> tuple[list[LocationOut], int]:
         """Every location (inactive ones too), by name."""
         now = await self.local_now()
         async with self.db.session() as session:

@@ -17,6 +17,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import Session, selectinload
 
 from kitchenasty.core.fastsql import fast
+from kitchenasty.core.schema import table_of
 from kitchenasty.locations.hours import DayHours
 from kitchenasty.locations.models import Location, OperatingHour
 from kitchenasty.menu import checks
@@ -34,7 +35,7 @@ from kitchenasty.menu.models import (
 
 R = TypeVar("R")
 
-menu_items_t: Table = MenuItem.__table__  # type: ignore[assignment]  # Table of a declarative model
+menu_items_t = table_of(MenuItem)
 
 _STOCK_OF = select(menu_items_t.c.id, menu_items_t.c.stock_qty).where(
     menu_items_t.c.id.in_(bindparam("ids", expanding=True))
@@ -53,7 +54,7 @@ _GIVE_STOCK = (
 
 def stock_of(session: Any, item_ids: Sequence[str]) -> dict[str, int]:
     """The current stock of these items (those that exist)."""
-    return dict(fast(session).execute(_STOCK_OF, {"ids": list(item_ids)}).all())  # type: ignore[arg-type]
+    return dict(fast(session).execute(_STOCK_OF, {"ids": list(item_ids)}).all())
 
 
 def take_stock(session: Any, item_id: str, quantity: int) -> bool:
@@ -231,7 +232,7 @@ async def item_counts(session: AsyncSession, category_ids: Sequence[str] | None 
     stmt = select(MenuItem.category_id, func.count()).group_by(MenuItem.category_id)
     if category_ids is not None:
         stmt = stmt.where(MenuItem.category_id.in_(category_ids))
-    return dict((await session.execute(stmt)).all())  # type: ignore[arg-type]
+    return dict((await session.execute(stmt)).all())
 
 
 _CATEGORY_ORDER = (Category.sort_order, Category.name, Category.id)
@@ -268,7 +269,7 @@ async def category_slug_taken(session: AsyncSession, slug: str) -> bool:
 
 async def category_parents(session: AsyncSession) -> dict[str, str | None]:
     """Every category's parent (None for a root)."""
-    return dict((await session.execute(select(Category.id, Category.parent_id))).all())  # type: ignore[arg-type]
+    return dict((await session.execute(select(Category.id, Category.parent_id))).all())
 
 
 async def category_has_items(session: AsyncSession, category_id: str) -> bool:
@@ -333,7 +334,7 @@ async def option_counts(session: AsyncSession, item_ids: Sequence[str]) -> dict[
         .where(MenuOption.menu_item_id.in_(item_ids), MenuOption.is_active.is_(True))
         .group_by(MenuOption.menu_item_id)
     )
-    return dict(rows.all())  # type: ignore[arg-type]
+    return dict(rows.all())
 
 
 async def link_counts(session: AsyncSession, link: Table, item_ids: Sequence[str]) -> dict[str, int]:
@@ -343,7 +344,7 @@ async def link_counts(session: AsyncSession, link: Table, item_ids: Sequence[str
     rows = await session.execute(
         select(link.c.menu_item_id, func.count()).where(link.c.menu_item_id.in_(item_ids)).group_by(link.c.menu_item_id)
     )
-    return dict(rows.all())  # type: ignore[arg-type]
+    return dict(rows.all())
 
 
 _FULL_ITEM = (
@@ -503,7 +504,7 @@ async def mealtime_counts(session: AsyncSession, ids: Sequence[str]) -> dict[str
         .where(menu_item_mealtimes.c.mealtime_id.in_(ids))
         .group_by(menu_item_mealtimes.c.mealtime_id)
     )
-    return dict(rows.all())  # type: ignore[arg-type]
+    return dict(rows.all())
 
 
 async def mealtimes(session: AsyncSession, location_id: str | None) -> list[Mealtime]:

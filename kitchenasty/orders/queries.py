@@ -14,11 +14,12 @@ from collections.abc import Iterable, Mapping, Sequence
 from datetime import date
 from typing import Any
 
-from sqlalchemy import ColumnElement, Table, bindparam, func, insert, select, update
+from sqlalchemy import ColumnElement, bindparam, func, insert, select, update
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
 from kitchenasty.core.fastsql import fast
+from kitchenasty.core.schema import table_of
 from kitchenasty.customers.models import Customer
 from kitchenasty.locations.hours import DayHours
 from kitchenasty.locations.models import DiningTable, Location, OperatingHour
@@ -29,20 +30,20 @@ from kitchenasty.orders.schemas import OrderOut
 from kitchenasty.orders.views import order_rows_out
 
 # Tables of declarative models (mypy sees `FromClause`; at run time each is the model's `Table`).
-orders_t: Table = Order.__table__  # type: ignore[assignment]
-items_t: Table = OrderItem.__table__  # type: ignore[assignment]
-item_options_t: Table = OrderItemOption.__table__  # type: ignore[assignment]
-changes_t: Table = OrderStatusChange.__table__  # type: ignore[assignment]
-counters_t: Table = OrderCounter.__table__  # type: ignore[assignment]
-locations_t: Table = Location.__table__  # type: ignore[assignment]
-hours_t: Table = OperatingHour.__table__  # type: ignore[assignment]
-tables_t: Table = DiningTable.__table__  # type: ignore[assignment]
-customers_t: Table = Customer.__table__  # type: ignore[assignment]
-menu_items_t: Table = MenuItem.__table__  # type: ignore[assignment]
-categories_t: Table = Category.__table__  # type: ignore[assignment]
-menu_options_t: Table = MenuOption.__table__  # type: ignore[assignment]
-menu_values_t: Table = MenuOptionValue.__table__  # type: ignore[assignment]
-mealtimes_t: Table = Mealtime.__table__  # type: ignore[assignment]
+orders_t = table_of(Order)
+items_t = table_of(OrderItem)
+item_options_t = table_of(OrderItemOption)
+changes_t = table_of(OrderStatusChange)
+counters_t = table_of(OrderCounter)
+locations_t = table_of(Location)
+hours_t = table_of(OperatingHour)
+tables_t = table_of(DiningTable)
+customers_t = table_of(Customer)
+menu_items_t = table_of(MenuItem)
+categories_t = table_of(Category)
+menu_options_t = table_of(MenuOption)
+menu_values_t = table_of(MenuOptionValue)
+mealtimes_t = table_of(Mealtime)
 
 IN_CHUNK = 5000
 """Ids per `IN (...)` list (SQLite allows 32,766 parameters)."""

@@ -80,7 +80,7 @@ class OrderController(Controller):
         search: Annotated[str | None, QueryParameter(max_length=50)] = None,
     ) -> Page[OrderOut]:
         params = PageParams(page=page_number, limit=limit)
-        items, total = await services.orders.list(
+        items, total = await services.orders.list_orders(
             params,
             status=status,
             order_type=order_type,

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from datetime import datetime
 from decimal import Decimal
-from typing import Annotated, Literal
+from typing import Annotated, Literal, get_args
 
 import msgspec
 
@@ -16,7 +16,7 @@ OrderType = Literal["DELIVERY", "PICKUP", "DINE_IN"]
 OrderStatus = Literal[
     "PENDING", "CONFIRMED", "PREPARING", "READY", "OUT_FOR_DELIVERY", "DELIVERED", "PICKED_UP", "CANCELLED"
 ]
-ORDER_STATUSES: tuple[str, ...] = OrderStatus.__args__  # type: ignore[attr-defined]
+ORDER_STATUSES: tuple[str, ...] = get_args(OrderStatus)
 ACTIVE_STATUSES: tuple[str, ...] = ("PENDING", "CONFIRMED", "PREPARING", "READY", "OUT_FOR_DELIVERY")
 KITCHEN_STATUSES: tuple[str, ...] = ("PENDING", "CONFIRMED", "PREPARING", "READY")
 TERMINAL_STATUSES: tuple[str, ...] = ("DELIVERED", "PICKED_UP", "CANCELLED")

@@ -373,7 +373,7 @@ class OrderService:
             raise Forbidden("Access denied", code="ACCESS_DENIED")
         raise OrderNotFound("Order not found")
 
-    async def list(
+    async def list_orders(
         self,
         params: PageParams,
         *,

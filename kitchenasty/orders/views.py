@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
-from typing import Any
+from typing import Any, cast
 
 from kitchenasty.core.money import from_basis_points, from_cents
 from kitchenasty.core.schema import iso
@@ -16,6 +16,7 @@ from kitchenasty.orders.schemas import (
     OrderItemOptionOut,
     OrderItemOut,
     OrderOut,
+    OrderStatus,
     PartyRef,
     QuoteLineOut,
     QuoteOut,
@@ -72,7 +73,7 @@ def order_out(row: Any, items: list[OrderItemOut]) -> OrderOut:
         order_number=row.order_number,
         tracking_token=row.tracking_token,
         status=row.status,
-        next_status=next_status(row.order_type, row.status),  # type: ignore[arg-type]  # a status by construction
+        next_status=cast(OrderStatus | None, next_status(row.order_type, row.status)),  # a status of the table
         order_type=row.order_type,
         location_id=row.location_id,
         location=LocationRef(id=row.location_id, name=row.location_name),

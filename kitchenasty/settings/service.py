@@ -17,6 +17,7 @@ from kitchenasty.core.errors import NotFound, ValidationFailed
 from kitchenasty.core.events import DomainEvent, notify
 from kitchenasty.core.fastsql import fast
 from kitchenasty.core.money import MoneyFormat
+from kitchenasty.core.schema import table_of
 from kitchenasty.core.settings_registry import snake_case
 from kitchenasty.settings.models import SiteSettings
 
@@ -61,7 +62,8 @@ def _db_values(row: Any) -> dict[str, Any]:
     return out
 
 
-_SAVED_ROW = select(SiteSettings.__table__).where(SiteSettings.__table__.c.id == SETTINGS_ROW_ID)
+_SETTINGS = table_of(SiteSettings)
+_SAVED_ROW = select(_SETTINGS).where(_SETTINGS.c.id == SETTINGS_ROW_ID)
 
 
 def load_db_values_sync(session: Any) -> dict[str, Any]:

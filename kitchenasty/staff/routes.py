@@ -49,7 +49,9 @@ class StaffController(Controller):
         search: Annotated[str | None, QueryParameter(max_length=100)] = None,
     ) -> Page[StaffOut]:
         params = PageParams(page=page_number, limit=limit)
-        items, total = await services.staff.list(params, StaffFilter(role=role, is_active=is_active, search=search))
+        items, total = await services.staff.list_staff(
+            params, StaffFilter(role=role, is_active=is_active, search=search)
+        )
         return page(items, page=params.page, limit=params.limit, total=total)
 
     @post("/invite", guards=[admin_only], status_code=HTTP_201_CREATED, responses=errors(409))

@@ -18,10 +18,12 @@ from kitchenasty.core.db import Database
 from kitchenasty.core.emails import render_email
 from kitchenasty.core.errors import Conflict, NotFound, ValidationFailed
 from kitchenasty.core.events import DomainEvent, event_type, notify, record
+from kitchenasty.core.fastsql import rowcount
 from kitchenasty.core.schema import iso, utcnow
 from kitchenasty.core.security import (
     Principal,
     Role,
+    as_role,
     hash_password,
     hash_token,
     new_one_time_token,
@@ -62,7 +64,7 @@ def staff_out(user: StaffUser, location: Location | None) -> StaffOut:
         id=user.id,
         email=user.email,
         name=user.name,
-        role=user.role,  # type: ignore[arg-type]
+        role=as_role(user.role),
         phone=user.phone,
         is_active=user.is_active,
         location_id=user.location_id,
@@ -73,7 +75,7 @@ def staff_out(user: StaffUser, location: Location | None) -> StaffOut:
 
 
 def staff_brief(user: StaffUser) -> StaffBrief:
-    return StaffBrief(id=user.id, email=user.email, name=user.name, role=user.role)  # type: ignore[arg-type]
+    return StaffBrief(id=user.id, email=user.email, name=user.name, role=as_role(user.role))
 
 
 async def _other_active_admins(session: AsyncSession, staff_id: str) -> int:
@@ -112,7 +114,7 @@ class StaffService:
         async with self.db.session() as session:
             return await session.scalar(select(func.count()).select_from(StaffUser)) or 0
 
-    async def list(self, params: PageParams, filters: StaffFilter) -> tuple[list[StaffOut], int]:
+    async def list_staff(self, params: PageParams, filters: StaffFilter) -> tuple[list[StaffOut], int]:
         conditions = []
         if filters.role:
             conditions.append(StaffUser.role == filters.role)
@@ -264,7 +266,7 @@ class StaffService:
     async def check_invite(self, token: str) -> InviteCheckOut:
         async with self.db.session() as session:
             invite = await self._usable_invite(session, token)
-        return InviteCheckOut(email=invite.email, role=invite.role, name=invite.name)  # type: ignore[arg-type]
+        return InviteCheckOut(email=invite.email, role=as_role(invite.role), name=invite.name)
 
     async def accept_invite(self, *, token: str, name: str, password: str) -> StaffUser:
         password_hash = hash_password(password)
@@ -277,7 +279,7 @@ class StaffService:
                 .where(StaffInvite.id == invite.id, StaffInvite.used_at.is_(None))
                 .values(used_at=utcnow())
             )
-            if claimed.rowcount != 1:  # type: ignore[attr-defined]
+            if rowcount(claimed) != 1:
                 raise ValidationFailed("This invite has already been used", code="INVITE_USED")
             user = StaffUser(email=invite.email, password_hash=password_hash, name=name.strip(), role=invite.role)
             session.add(user)

@@ -27,7 +27,7 @@ from kitchenasty.core.errors import Conflict, NotFound, ValidationFailed
 from kitchenasty.core.events import DomainEvent, notify
 from kitchenasty.core.links import Dependents
 from kitchenasty.core.validate import check_slug, check_time, not_blank
-from kitchenasty.locations.hours import OpeningState, local_now, opening_state
+from kitchenasty.locations.hours import OpeningState, local_now
 from kitchenasty.menu import checks, queries, views
 from kitchenasty.menu.checks import open_windows
 from kitchenasty.menu.events import MenuChanged
@@ -100,7 +100,7 @@ class MenuService:
             # so serve the current menu and refresh it in the background (one load, not one per waiting request).
             self._load(location_id)
         now = local_now(timezone)
-        return menu, opening_state(menu.hours, now), open_windows(menu.windows, now)
+        return menu, menu.opening(now), open_windows(menu.windows, now)
 
     def _load(self, location_id: str | None) -> asyncio.Future[BuiltMenu]:
         """The one in-flight load of a location's menu (concurrent readers share it), cached when it lands unless

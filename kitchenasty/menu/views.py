@@ -12,6 +12,7 @@ import time
 from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
+from datetime import datetime
 from typing import Any
 
 import msgspec
@@ -19,7 +20,7 @@ import msgspec
 from kitchenasty.core.api import ok
 from kitchenasty.core.money import from_cents
 from kitchenasty.core.schema import iso
-from kitchenasty.locations.hours import DayHours, OpeningState
+from kitchenasty.locations.hours import DayHours, OpeningState, opening_state
 from kitchenasty.menu.checks import Window, availability_note, unavailable_reason
 from kitchenasty.menu.queries import StorefrontRows
 from kitchenasty.menu.schemas import (
@@ -316,6 +317,14 @@ class BuiltMenu:
     built_at: float = field(default_factory=time.monotonic)
     rendered: dict[tuple[OpeningState, frozenset[str]], StoreMenu] = field(default_factory=dict)
     encoded: dict[tuple[OpeningState, frozenset[str]], bytes] = field(default_factory=dict)
+    _opening: tuple[datetime, OpeningState] | None = None
+
+    def opening(self, local: datetime) -> OpeningState:
+        """The location's opening state at `local`, worked out once a minute (hours are read to the minute)."""
+        minute = local.replace(second=0, microsecond=0)
+        if self._opening is None or self._opening[0] != minute:
+            self._opening = (minute, opening_state(self.hours, local))
+        return self._opening[1]
 
     def render(self, opening: OpeningState, open_ids: frozenset[str]) -> StoreMenu:
         key = (opening, open_ids)

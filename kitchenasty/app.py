@@ -27,6 +27,7 @@ from kitchenasty.orders.rooms import LASTING_ROOMS
 from kitchenasty.services import Services, ServicesDep, build_services, subscribe_rooms
 from kitchenasty.settings.routes import SettingsController
 from kitchenasty.staff.routes import StaffController
+from kitchenasty.web.errors import page_aware
 
 
 def _domain_routes() -> list[Any]:
@@ -93,7 +94,7 @@ def create_app(settings: BootSettings, *, services: Services | None = None) -> L
             "principal": Provide(provide_caller),
             "services": Provide(provide_services, sync_to_thread=False, use_cache=True),
         },
-        exception_handlers=EXCEPTION_HANDLERS,
+        exception_handlers=page_aware(EXCEPTION_HANDLERS),  # HTML error pages outside /api/ and /static/
         middleware=[DefineMiddleware(RequestScreen, public_url=settings.public_url)],
         request_class=KitchenRequest,
         before_send=[send_renewed_token],

@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Literal, Protocol, TypeVar
 
 from kitchenasty.core.errors import NotFound, ValidationFailed
 from kitchenasty.core.validate import bounded_cents, not_blank
-from kitchenasty.locations.hours import in_window
+from kitchenasty.locations.hours import WEEKDAY_NAMES, in_window
 
 if TYPE_CHECKING:
     from kitchenasty.menu.schemas import OptionIn
@@ -137,6 +137,47 @@ def unavailable_reason(
     if window_ids and not any(w in open_ids for w in window_ids):
         return "NOT_NOW"
     return None
+
+
+class _Served(Protocol):
+    """A mealtime as the storefront shows it (`MealtimeRef`)."""
+
+    @property
+    def name(self) -> str: ...
+    @property
+    def start_time(self) -> str: ...
+    @property
+    def end_time(self) -> str: ...
+    @property
+    def days(self) -> Sequence[int]: ...
+
+
+def _and(parts: Sequence[str]) -> str:
+    return parts[0] if len(parts) == 1 else f"{', '.join(parts[:-1])} and {parts[-1]}"
+
+
+def days_text(days: Iterable[int]) -> str:
+    """ "", " on weekdays", " at weekends" or " on Monday and Friday" (0 = Sunday; the week read from Monday)."""
+    chosen = sorted(set(days), key=lambda d: (d - 1) % 7)
+    if len(chosen) == 7 or not chosen:
+        return ""
+    if chosen == [1, 2, 3, 4, 5]:
+        return " on weekdays"
+    if chosen == [6, 0]:
+        return " at weekends"
+    return " on " + _and([WEEKDAY_NAMES[d] for d in chosen])
+
+
+def availability_note(reason: UnavailableReason | None, mealtimes: Sequence[_Served]) -> str | None:
+    """What a guest reads instead of `reason`: "Sold out", "Served 11:00–15:00 (Lunch)", or None when the item can
+    be ordered. `mealtimes` are the item's active mealtimes."""
+    if reason is None:
+        return None
+    if reason == "OUT_OF_STOCK":
+        return "Sold out"
+    if not mealtimes:
+        return "Not available right now"
+    return "Served " + _and([f"{m.start_time}–{m.end_time}{days_text(m.days)} ({m.name})" for m in mealtimes])
 
 
 # ---------------------------------------------------------------- option groups

@@ -320,10 +320,19 @@ class MealtimeOut(msgspec.Struct, kw_only=True, rename="camel"):
 
 
 class StoreLocation(msgspec.Struct, kw_only=True, rename="camel"):
+    """`openingNote` ("Open now · until 22:00", "Closed now · opens at 17:00") and `hoursToday` ("Today:
+    11:00–22:00", "Closed today"; null while no hours are set) are sentences for guests, in restaurant time;
+    `opensAt`/`closesAt` (ISO 8601 with the restaurant's offset) the next opening when closed, the closing when open
+    (null: none within a week)."""
+
     id: str
     name: str
     slug: str
     is_open_now: bool
+    opening_note: str
+    hours_today: str | None
+    opens_at: str | None
+    closes_at: str | None
     is_busy: bool
     busy_message: str | None
     delivery_enabled: bool
@@ -336,6 +345,9 @@ class StoreLocation(msgspec.Struct, kw_only=True, rename="camel"):
 
 
 class StoreItem(msgspec.Struct, kw_only=True, rename="camel"):
+    """`unavailableReason` is for programs (`OUT_OF_STOCK`, `NOT_NOW`); `availabilityNote` says it to a guest
+    ("Sold out", "Served 11:00–15:00 (Lunch)"); both null while the item can be ordered."""
+
     id: str
     name: str
     slug: str
@@ -345,6 +357,7 @@ class StoreItem(msgspec.Struct, kw_only=True, rename="camel"):
     category_id: str
     is_available: bool
     unavailable_reason: UnavailableReason | None
+    availability_note: str | None
     track_stock: bool
     stock_qty: int
     order_type: OrderTypeValue | None

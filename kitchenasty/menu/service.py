@@ -6,8 +6,9 @@ through `menu.queries` and records `MenuChanged`; reads build their response sha
 The storefront read (`storefront`) is a hot path. It loads one location's menu in a fixed number of flat queries
 (one hop to a reader thread), assembles it in Python, and keeps it in memory until something that shows in it
 changes: a menu or location write, a settings change, or an order while some item tracks stock. Availability
-(sold out, outside a mealtime window) and `isOpenNow` depend on the clock, so they are worked out on every read;
-the rendered menu is kept per combination of "open now" and "mealtime windows open now".
+(sold out, outside a mealtime window) and the opening state (open now, until or from when) depend on the clock, so
+they are worked out on every read; the rendered menu is kept per combination of opening state and "mealtime
+windows open now".
 """
 
 from __future__ import annotations
@@ -26,7 +27,7 @@ from kitchenasty.core.errors import Conflict, NotFound, ValidationFailed
 from kitchenasty.core.events import DomainEvent, notify
 from kitchenasty.core.links import Dependents
 from kitchenasty.core.validate import check_slug, check_time, not_blank
-from kitchenasty.locations.hours import is_open_at, local_now
+from kitchenasty.locations.hours import OpeningState, local_now
 from kitchenasty.menu import checks, queries, views
 from kitchenasty.menu.checks import open_windows
 from kitchenasty.menu.events import MenuChanged
@@ -88,8 +89,8 @@ class MenuService:
         if not self._menus or any(menu.tracks_stock for menu in self._menus.values()):
             self.invalidate()
 
-    async def _current(self, location_id: str | None) -> tuple[BuiltMenu, bool, frozenset[str]]:
-        """The location's loaded menu, whether the location is open now, and the mealtime windows open now."""
+    async def _current(self, location_id: str | None) -> tuple[BuiltMenu, OpeningState, frozenset[str]]:
+        """The location's loaded menu, its opening state now, and the mealtime windows open now."""
         timezone = (await self.settings.resolved()).get("general.timezone")
         menu = self._menus.get(location_id)
         if menu is None:
@@ -99,7 +100,7 @@ class MenuService:
             # so serve the current menu and refresh it in the background (one load, not one per waiting request).
             self._load(location_id)
         now = local_now(timezone)
-        return menu, is_open_at(menu.hours, now), open_windows(menu.windows, now)
+        return menu, menu.opening(now), open_windows(menu.windows, now)
 
     def _load(self, location_id: str | None) -> asyncio.Future[BuiltMenu]:
         """The one in-flight load of a location's menu (concurrent readers share it), cached when it lands unless
@@ -125,13 +126,13 @@ class MenuService:
 
     async def storefront(self, location_id: str | None) -> StoreMenu:
         """One location's orderable menu (`GET /api/menu`), with availability as of now."""
-        menu, is_open, open_ids = await self._current(location_id)
-        return menu.render(is_open, open_ids)
+        menu, opening, open_ids = await self._current(location_id)
+        return menu.render(opening, open_ids)
 
     async def storefront_json(self, location_id: str | None) -> bytes:
         """`storefront` as the encoded response body: the hot path serves these bytes without re-encoding."""
-        menu, is_open, open_ids = await self._current(location_id)
-        return menu.render_json(is_open, open_ids)
+        menu, opening, open_ids = await self._current(location_id)
+        return menu.render_json(opening, open_ids)
 
     # ------------------------------------------------------------ shared checks against the database
 

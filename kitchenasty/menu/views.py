@@ -12,6 +12,7 @@ import time
 from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
+from datetime import datetime
 from typing import Any
 
 import msgspec
@@ -19,8 +20,8 @@ import msgspec
 from kitchenasty.core.api import ok
 from kitchenasty.core.money import from_cents
 from kitchenasty.core.schema import iso
-from kitchenasty.locations.hours import DayHours
-from kitchenasty.menu.checks import Window, unavailable_reason
+from kitchenasty.locations.hours import DayHours, OpeningState, opening_state
+from kitchenasty.menu.checks import Window, availability_note, unavailable_reason
 from kitchenasty.menu.queries import StorefrontRows
 from kitchenasty.menu.schemas import (
     AllergenOut,
@@ -231,12 +232,16 @@ def mealtime_out(m: Any, items: int) -> MealtimeOut:
 
 
 def store_location(loc: Any) -> StoreLocation:
-    """A location as the storefront shows it; `isOpenNow` is set per rendering."""
+    """A location as the storefront shows it; the opening state is set per rendering (`with_opening`)."""
     return StoreLocation(
         id=loc.id,
         name=loc.name,
         slug=loc.slug,
         is_open_now=False,
+        opening_note="",
+        hours_today=None,
+        opens_at=None,
+        closes_at=None,
         is_busy=loc.is_busy,
         busy_message=loc.busy_message,
         delivery_enabled=loc.delivery_enabled,
@@ -246,6 +251,17 @@ def store_location(loc: Any) -> StoreLocation:
         min_order_pickup=from_cents(loc.min_order_pickup_cents),
         delivery_lead_time=loc.delivery_lead_time,
         pickup_lead_time=loc.pickup_lead_time,
+    )
+
+
+def with_opening(location: StoreLocation, state: OpeningState) -> StoreLocation:
+    return msgspec.structs.replace(
+        location,
+        is_open_now=state.is_open,
+        opening_note=state.note,
+        hours_today=state.today,
+        opens_at=state.opens_at.isoformat() if state.opens_at else None,
+        closes_at=state.closes_at.isoformat() if state.closes_at else None,
     )
 
 
@@ -263,6 +279,7 @@ def store_item(
         category_id=i.category_id,
         is_available=True,
         unavailable_reason=None,
+        availability_note=None,
         track_stock=i.track_stock,
         stock_qty=i.stock_qty,
         order_type=i.order_type,
@@ -298,15 +315,23 @@ class BuiltMenu:
     roots: list[_Node]
     tracks_stock: bool
     built_at: float = field(default_factory=time.monotonic)
-    rendered: dict[tuple[bool, frozenset[str]], StoreMenu] = field(default_factory=dict)
-    encoded: dict[tuple[bool, frozenset[str]], bytes] = field(default_factory=dict)
+    rendered: dict[tuple[OpeningState, frozenset[str]], StoreMenu] = field(default_factory=dict)
+    encoded: dict[tuple[OpeningState, frozenset[str]], bytes] = field(default_factory=dict)
+    _opening: tuple[datetime, OpeningState] | None = None
 
-    def render(self, is_open: bool, open_ids: frozenset[str]) -> StoreMenu:
-        key = (is_open, open_ids)
+    def opening(self, local: datetime) -> OpeningState:
+        """The location's opening state at `local`, worked out once a minute (hours are read to the minute)."""
+        minute = local.replace(second=0, microsecond=0)
+        if self._opening is None or self._opening[0] != minute:
+            self._opening = (minute, opening_state(self.hours, local))
+        return self._opening[1]
+
+    def render(self, opening: OpeningState, open_ids: frozenset[str]) -> StoreMenu:
+        key = (opening, open_ids)
         menu = self.rendered.get(key)
         if menu is None:
             menu = StoreMenu(
-                location=msgspec.structs.replace(self.location, is_open_now=is_open),
+                location=with_opening(self.location, opening),
                 categories=[self._category(node, open_ids) for node in self.roots],
             )
             if len(self.rendered) > 64:  # a handful of keys in practice; never let it grow unbounded
@@ -315,12 +340,12 @@ class BuiltMenu:
             self.rendered[key] = menu
         return menu
 
-    def render_json(self, is_open: bool, open_ids: frozenset[str]) -> bytes:
+    def render_json(self, opening: OpeningState, open_ids: frozenset[str]) -> bytes:
         """The whole response body (`{"success":true,"data":...}`), encoded once per clock state."""
-        key = (is_open, open_ids)
+        key = (opening, open_ids)
         body = self.encoded.get(key)
         if body is None:
-            body = self.encoded[key] = msgspec.json.encode(ok(self.render(is_open, open_ids)))
+            body = self.encoded[key] = msgspec.json.encode(ok(self.render(opening, open_ids)))
         return body
 
     def _category(self, node: _Node, open_ids: frozenset[str]) -> StoreCategory:
@@ -344,7 +369,8 @@ class BuiltMenu:
         )
         if reason is None:
             return t.item
-        return msgspec.structs.replace(t.item, is_available=False, unavailable_reason=reason)
+        note = availability_note(reason, t.item.mealtimes)
+        return msgspec.structs.replace(t.item, is_available=False, unavailable_reason=reason, availability_note=note)
 
 
 def assemble(rows: StorefrontRows) -> BuiltMenu:

@@ -4,7 +4,7 @@ stylesheet, all shipped in the package (found through `core.paths`, so they work
 
 Every page is public: what a visitor may see is decided by the API the page calls (the kitchen page shows a login
 form until a staff member logs in). Pages carry a strict Content-Security-Policy: scripts, styles and connections
-only from this box.
+only from this box. Errors at a page's address answer an HTML page (`web.errors`).
 """
 
 from __future__ import annotations
@@ -67,12 +67,17 @@ def templates() -> Environment:
 PageRequest = Request[Any, Any, Any]
 
 
+def restaurant_name(site: dict[str, Any]) -> str:
+    """The name pages show, from the public site settings."""
+    return str(site.get("general", {}).get("restaurantName") or "KitchenAsty")
+
+
 async def render(
     request: PageRequest, services: Services, name: str, *, title: str, config: dict[str, Any]
 ) -> Response[str]:
     """A page shell; `config` reaches the page's script as JSON (public settings only, never a secret)."""
     site = await public_settings(services.settings)
-    restaurant = site.get("general", {}).get("restaurantName") or "KitchenAsty"
+    restaurant = restaurant_name(site)
     template = templates().get_template(name)
     html = template.render(title=title, restaurant=restaurant, version=__version__, config={"site": site, **config})
     return Response(html, media_type=MediaType.HTML, headers=page_headers(request.headers.get("host")))

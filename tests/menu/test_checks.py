@@ -16,9 +16,11 @@ from kitchenasty.menu.checks import (
     ValueSpec,
     Window,
     all_found,
+    availability_note,
     check_no_ids,
     check_option,
     check_parent,
+    days_text,
     modifier_cents,
     normalise_selection,
     only_active_location,
@@ -30,7 +32,7 @@ from kitchenasty.menu.checks import (
     shown_location,
     unavailable_reason,
 )
-from kitchenasty.menu.schemas import OptionIn, OptionValueIn
+from kitchenasty.menu.schemas import MealtimeRef, OptionIn, OptionValueIn
 
 MONDAY_NOON = datetime(2025, 6, 2, 12, 0)
 LUNCH = Window(id="lunch", start_time="11:00", end_time="15:00", days=(1, 2, 3, 4, 5))
@@ -60,6 +62,32 @@ def test_unavailable_reason_covers_stock_and_windows(
     track: bool, qty: int, windows: tuple[str, ...], open_ids: frozenset[str], reason: str | None
 ) -> None:
     assert unavailable_reason(track_stock=track, stock_qty=qty, window_ids=windows, open_ids=open_ids) == reason
+
+
+@pytest.mark.parametrize(
+    ("days", "text"),
+    [
+        ([0, 1, 2, 3, 4, 5, 6], ""),
+        ([5, 1, 2, 3, 4], " on weekdays"),
+        ([0, 6], " at weekends"),
+        ([3], " on Wednesday"),
+        ([0, 1, 5], " on Monday, Friday and Sunday"),
+    ],
+)
+def test_days_text_reads_the_week_from_monday(days: list[int], text: str) -> None:
+    assert days_text(days) == text
+
+
+def test_availability_note_says_why_in_words() -> None:
+    lunch = MealtimeRef(id="l", name="Lunch", start_time="11:00", end_time="15:00", days=list(range(7)))
+    brunch = MealtimeRef(id="b", name="Brunch", start_time="10:00", end_time="14:00", days=[0, 6])
+    assert availability_note(None, [lunch]) is None
+    assert availability_note("OUT_OF_STOCK", [lunch]) == "Sold out"
+    assert availability_note("NOT_NOW", [lunch]) == "Served 11:00–15:00 (Lunch)"
+    assert availability_note("NOT_NOW", [lunch, brunch]) == (
+        "Served 11:00–15:00 (Lunch) and 10:00–14:00 at weekends (Brunch)"
+    )
+    assert availability_note("NOT_NOW", []) == "Not available right now"
 
 
 def test_out_of_stock_only_when_tracked() -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
@@ -11,6 +12,7 @@ from litestar import Litestar
 from litestar.testing import AsyncTestClient
 from sqlalchemy import Engine, event
 
+from kitchenasty.locations.hours import WEEKDAY_NAMES
 from kitchenasty.locations.schemas import OperatingHourIn
 from kitchenasty.menu.schemas import AllergenIn, MealtimeIn, MenuItemIn
 from kitchenasty.services import Services
@@ -20,13 +22,13 @@ from tests.menu.builders import make_category, make_item, size_option
 Client = AsyncTestClient[Litestar]
 
 LOCATION_KEYS = {
-    "id", "name", "slug", "isOpenNow", "isBusy", "busyMessage", "deliveryEnabled", "pickupEnabled", "dineInEnabled",
+    "id", "name", "slug", "isOpenNow", "openingNote", "hoursToday", "opensAt", "closesAt", "isBusy", "busyMessage", "deliveryEnabled", "pickupEnabled", "dineInEnabled",
     "minOrderDelivery", "minOrderPickup", "deliveryLeadTime", "pickupLeadTime",
 }  # fmt: skip
 CATEGORY_KEYS = {"id", "name", "slug", "description", "image", "sortOrder", "parentId", "children", "items"}
 ITEM_KEYS = {
     "id", "name", "slug", "description", "price", "image", "categoryId", "isAvailable", "unavailableReason",
-    "trackStock", "stockQty", "orderType", "allergens", "mealtimes", "options",
+    "availabilityNote", "trackStock", "stockQty", "orderType", "allergens", "mealtimes", "options",
 }  # fmt: skip
 OPTION_KEYS = {"id", "name", "displayType", "isRequired", "minSelect", "maxSelect", "sortOrder", "values"}
 VALUE_KEYS = {"id", "name", "priceModifier", "isDefault", "sortOrder"}
@@ -38,6 +40,10 @@ def all_items(categories: list[dict[str, Any]]) -> dict[str, dict[str, Any]]:
         out.update({item["name"]: item for item in category["items"]})
         out.update(all_items(category["children"]))
     return out
+
+
+def week_from_monday(days: list[int]) -> list[int]:
+    return sorted(days, key=lambda d: (d - 1) % 7)
 
 
 def tree(categories: list[dict[str, Any]]) -> list[Any]:
@@ -74,6 +80,7 @@ async def test_storefront_menu_has_the_agreed_shape(client: Client, services: Se
     assert set(data["location"]) == LOCATION_KEYS
     assert data["location"]["id"] == location_id
     assert (data["location"]["minOrderDelivery"], data["location"]["isOpenNow"]) == (12.5, True)
+    assert (data["location"]["openingNote"], data["location"]["hoursToday"]) == ("Open now", None)  # no hours set
     root = data["categories"][0]
     assert set(root) == CATEGORY_KEYS
     assert (root["name"], root["description"], root["parentId"], root["items"]) == ("Mains", "Big plates", None, [])
@@ -83,6 +90,7 @@ async def test_storefront_menu_has_the_agreed_shape(client: Client, services: Se
     assert set(shown) == ITEM_KEYS
     assert (shown["id"], shown["price"], shown["categoryId"], shown["orderType"]) == (item.id, 12, pizza, "PICKUP")
     assert (shown["isAvailable"], shown["unavailableReason"], shown["trackStock"]) == (True, None, False)
+    assert shown["availabilityNote"] is None
     assert shown["allergens"] == [{"id": gluten["id"], "name": "Gluten"}]
     assert shown["mealtimes"] == [
         {"id": always.id, "name": "All day", "startTime": "00:00", "endTime": "00:00", "days": [0, 1, 2, 3, 4, 5, 6]}
@@ -157,9 +165,11 @@ async def test_storefront_menu_marks_sold_out_and_follows_stock_edits(
     item = await make_item(services, category, "Panna cotta", track_stock=True, stock_qty=0)
     shown = all_items((await menu(client))["categories"])["Panna cotta"]
     assert (shown["isAvailable"], shown["unavailableReason"], shown["stockQty"]) == (False, "OUT_OF_STOCK", 0)
+    assert shown["availabilityNote"] == "Sold out"
     await client.patch(f"/api/menu/items/{item.id}", json={"stockQty": 3}, headers=admin)
     shown = all_items((await menu(client))["categories"])["Panna cotta"]
     assert (shown["isAvailable"], shown["unavailableReason"], shown["stockQty"]) == (True, None, 3)
+    assert shown["availabilityNote"] is None
 
 
 async def test_storefront_menu_applies_mealtime_windows_in_restaurant_time(
@@ -198,6 +208,14 @@ async def test_storefront_menu_applies_mealtime_windows_in_restaurant_time(
         "Switched-off window": (True, None),  # an inactive mealtime is no window at all
         "Always": (True, None),
     }
+    notes = {name: item["availabilityNote"] for name, item in items.items() if item["availabilityNote"]}
+    day_name = WEEKDAY_NAMES[today]
+    assert notes == {
+        "Dinner only": f"Served 17:00–22:00 on {day_name} (Evening)",
+        "Not today": "Served 09:00–15:00 on "
+        + ", ".join(WEEKDAY_NAMES[d] for d in week_from_monday(other_days)[:-1])
+        + f" and {WEEKDAY_NAMES[week_from_monday(other_days)[-1]]} (Other days)",
+    }
     assert items["Switched-off window"]["mealtimes"] == []
     assert [m["name"] for m in items["Either"]["mealtimes"]] == ["Now", "Evening"]
     # Turning the open window off makes the lunch special unrestricted; six hours later it is evening.
@@ -215,6 +233,13 @@ async def test_storefront_menu_location_state_open_busy(
     )
     state = (await menu(client))["location"]
     assert (state["isOpenNow"], state["isBusy"], state["busyMessage"]) == (False, False, None)
+    assert (state["openingNote"], state["hoursToday"], state["closesAt"]) == (
+        "Closed now · opens at 16:00",
+        "Today: 16:00–23:00",
+        None,
+    )
+    opens_at = datetime.fromisoformat(state["opensAt"])
+    assert (opens_at.hour, opens_at.minute, opens_at.utcoffset()) == (16, 0, local.utcoffset())
     await client.patch(
         f"/api/locations/{location_id}",
         json={
@@ -232,6 +257,12 @@ async def test_storefront_menu_location_state_open_busy(
         "Kitchen is slammed",
         False,
     )
+    assert (state["openingNote"], state["hoursToday"], state["opensAt"]) == (
+        "Open now · until 23:00",
+        "Today: 08:00–23:00",
+        None,
+    )
+    assert datetime.fromisoformat(state["closesAt"]).hour == 23
 
 
 async def test_storefront_menu_follows_menu_edits_at_once(

@@ -69,7 +69,11 @@ export async function api(path, { method = "GET", body, headers = {} } = {}) {
     const data = payload && typeof payload === "object" && "data" in payload ? payload.data : payload;
     return { ok: true, status: response.status, data, body: payload };
   }
-  const error = (payload && payload.error) || `The request failed (${response.status}).`;
+  const error =
+    (payload && payload.error) ||
+    (response.status >= 500
+      ? "Something went wrong at the restaurant. Please try again in a moment."
+      : "The restaurant could not do that. Please try again.");
   return { ok: false, status: response.status, error, code: payload && payload.code, details: payload && payload.details };
 }
 

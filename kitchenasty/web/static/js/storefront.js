@@ -28,7 +28,14 @@ const state = {
   placing: false,
   cartInView: false,
   closedNotice: "",
+  refreshTimer: null,
 };
+
+/** Closed now, with no ordering for later: the menu can be browsed and the cart is kept, but nothing is added or
+ * placed until the location opens. */
+function orderingPaused() {
+  return Boolean(state.location && !state.location.isOpenNow && !ordersSettings.enableFutureOrdering);
+}
 
 // ------------------------------------------------------------------ boot
 
@@ -108,17 +115,54 @@ async function selectLocation(id) {
   $("#change-location").hidden = state.locations.length < 2;
   renderLocationNote();
   renderMenu(response.data.categories || []);
-  state.lines = (storage.get(cartKey(id), []) || []).filter((line) => line && line.menuItemId && line.quantity > 0);
+  loadCart(id);
   setupTypes();
+  syncWhen();
   renderCart();
   requote();
+  scheduleRefresh();
+}
+
+/** The saved cart, less the lines whose item has left the menu (said once, by name). */
+function loadCart(id) {
+  const saved = (storage.get(cartKey(id), []) || []).filter((line) => line && line.menuItemId && line.quantity > 0);
+  state.lines = saved.filter((line) => state.items.has(line.menuItemId));
+  const gone = [...new Set(saved.filter((line) => !state.items.has(line.menuItemId)).map((line) => line.name || "An item"))];
+  const notice = $("#cart-notice");
+  notice.hidden = gone.length === 0;
+  if (gone.length) {
+    const names = gone.length === 1 ? gone[0] : `${gone.slice(0, -1).join(", ")} and ${gone[gone.length - 1]}`;
+    notice.textContent =
+      gone.length === 1
+        ? `${names} is no longer on the menu, so it was taken out of your order.`
+        : `${names} are no longer on the menu, so they were taken out of your order.`;
+    saveCart();
+  }
+}
+
+/** Read the menu again when the location opens or closes (within the day), so the page follows the clock. */
+function scheduleRefresh() {
+  clearTimeout(state.refreshTimer);
+  const location = state.location;
+  const next = location.isOpenNow ? location.closesAt : location.opensAt;
+  if (!next) return;
+  const wait = new Date(next).getTime() - Date.now() + 1000;
+  if (wait > 0 && wait < 86400000) state.refreshTimer = setTimeout(() => selectLocation(location.id), wait);
 }
 
 function renderLocationNote() {
   const location = state.location;
+  $("#opening-note").textContent = location.openingNote || (location.isOpenNow ? "Open now" : "Closed now");
+  $("#hours-today").textContent = location.hoursToday || "";
+  $("#opening").classList.toggle("is-closed", !location.isOpenNow);
+  $("#opening").hidden = false;
   const notes = [];
   if (!location.isOpenNow) {
-    notes.push(ordersSettings.enableFutureOrdering ? "Closed right now: you can schedule an order for later." : "Closed right now.");
+    notes.push(
+      ordersSettings.enableFutureOrdering
+        ? "We are closed now: you can schedule an order for later."
+        : "Ordering is paused while we are closed. You can look through the menu, and your order is kept until we open.",
+    );
   }
   if (location.isBusy) notes.push(location.busyMessage || "We are very busy: orders may take longer than usual.");
   const box = $("#location-note");
@@ -173,11 +217,13 @@ function renderItem(item, heading) {
         { class: "item-foot" },
         el("span", { class: "price", text: money(item.price) }),
         item.isAvailable === false
-          ? el("span", { class: "muted", text: item.unavailableReason || "Not available" })
+          ? el("span", { class: "availability", text: item.availabilityNote || "Not available right now" })
           : el("button", {
               type: "button",
               class: "btn btn-primary",
               "aria-label": `Add ${item.name}`,
+              "aria-describedby": orderingPaused() ? "location-note" : null,
+              disabled: orderingPaused(),
               dataset: { itemId: item.id },
               onclick: () => openItem(item),
               text: "Add",
@@ -400,6 +446,12 @@ function renderCart() {
   $("#cart-count").textContent = count ? `(${count} item${count === 1 ? "" : "s"})` : "";
   $("#cart-empty").hidden = state.lines.length > 0;
   $("#checkout").hidden = state.lines.length === 0;
+  const paused = orderingPaused();
+  $("#checkout-closed").hidden = !paused;
+  const place = $("#place-order");
+  if (!state.placing) place.disabled = paused;
+  if (paused) place.setAttribute("aria-describedby", "checkout-closed");
+  else place.removeAttribute("aria-describedby");
   const jump = $("#cart-jump");
   jump.hidden = state.lines.length === 0 || state.cartInView;
   jump.textContent = `View order (${count})`;
@@ -522,6 +574,16 @@ async function typeChanged() {
   }
 }
 
+/** While closed, an order can only be for later: "As soon as possible" is switched off. */
+function syncWhen() {
+  if (!ordersSettings.enableFutureOrdering) return;
+  const closed = !state.location.isOpenNow;
+  const asap = document.querySelector("input[name=when][value=asap]");
+  asap.disabled = closed;
+  if (closed && asap.checked) document.querySelector("input[name=when][value=later]").checked = true;
+  syncSchedule();
+}
+
 function syncSchedule() {
   if (!ordersSettings.enableFutureOrdering) return;
   const later = document.querySelector("input[name=when]:checked").value === "later";
@@ -531,13 +593,18 @@ function syncSchedule() {
   const input = $("#scheduled-at");
   input.min = min;
   input.max = max;
-  if (!input.value || input.value < min) input.value = min;
+  const location = state.location || {};
+  const opens = !location.isOpenNow && location.opensAt ? localInput(new Date(location.opensAt)) : "";
+  if (!input.value || input.value < min) input.value = opens > min ? opens : min;
+}
+
+function localInput(date) {
+  const pad = (n) => String(n).padStart(2, "0");
+  return `${date.getFullYear()}-${pad(date.getMonth() + 1)}-${pad(date.getDate())}T${pad(date.getHours())}:${pad(date.getMinutes())}`;
 }
 
 function scheduleBounds() {
-  const pad = (n) => String(n).padStart(2, "0");
-  const local = (date) =>
-    `${date.getFullYear()}-${pad(date.getMonth() + 1)}-${pad(date.getDate())}T${pad(date.getHours())}:${pad(date.getMinutes())}`;
+  const local = localInput;
   const location = state.location || {};
   const lead = orderType() === "DELIVERY" ? location.deliveryLeadTime : location.pickupLeadTime;
   // At least the location's lead time (30 minutes if it has none), plus five to fill the form, on a 5-minute mark.
@@ -608,8 +675,9 @@ let quoteTimer = null;
 
 function requote() {
   clearTimeout(quoteTimer);
-  if (!state.location || !state.lines.length) {
+  if (!state.location || !state.lines.length || orderingPaused()) {
     state.quote = null;
+    state.quoteError = "";
     renderTotals();
     return;
   }
@@ -746,7 +814,7 @@ function checkoutProblem() {
 
 async function placeOrder(event) {
   event.preventDefault();
-  if (state.placing) return;
+  if (state.placing || orderingPaused()) return;
   const error = $("#checkout-error");
   const problem = checkoutProblem();
   if (problem) {
@@ -770,7 +838,7 @@ async function placeOrder(event) {
   error.textContent = "";
   const response = await api("/api/orders", { method: "POST", body, headers: { "Idempotency-Key": pending.key } });
   state.placing = false;
-  button.disabled = false;
+  button.disabled = orderingPaused();
   button.textContent = "Place order";
   if (response.ok && response.data && response.data.id) {
     storage.remove(PENDING_KEY);

@@ -131,7 +131,7 @@ def _for_pages(handler: Handler) -> Handler:
         response = handler(request, exc)  # logs what it logged before, and is the answer outside the pages
         if not is_page_path(request.url.path):
             return response
-        status = response.status_code
+        status = response.status_code or 500
         message = exc.message if isinstance(exc, DomainError) and status < 500 else None
         kept = {k: v for k, v in response.headers.items() if k.lower() in ("allow", "retry-after")}
         return error_page(status, message, kept)

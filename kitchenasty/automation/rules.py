@@ -21,6 +21,7 @@ from urllib.parse import urlsplit
 
 from kitchenasty.automation.templates import PATH_RE, TemplateError, lookup, parse
 from kitchenasty.core.http_out import RESERVED_HEADERS
+from kitchenasty.core.validate import EMAIL_RE
 
 Operator = Literal["eq", "ne", "gt", "gte", "lt", "lte", "in", "contains"]
 OPERATORS: tuple[str, ...] = ("eq", "ne", "gt", "gte", "lt", "lte", "in", "contains")
@@ -30,7 +31,6 @@ MAX_CONDITIONS = 20
 MAX_ACTIONS = 20
 MAX_HEADERS = 20
 
-EMAIL_RE = re.compile(r"^[^@\s,]+@[^@\s,]+\.[^@\s,]+$")
 PHONE_RE = re.compile(r"^\+?[0-9][0-9 ().-]{2,24}$")
 HEADER_NAME_RE = re.compile(r"^[A-Za-z0-9!#$%&'*+.^_`|~-]{1,100}$")
 

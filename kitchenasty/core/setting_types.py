@@ -14,6 +14,7 @@ from babel import Locale, UnknownLocaleError
 from babel.numbers import list_currencies
 
 from kitchenasty.core.errors import ValidationFailed
+from kitchenasty.core.validate import EMAIL_RE
 
 ValueType = Literal[
     "str",
@@ -31,8 +32,6 @@ ValueType = Literal[
     "host_list",
 ]
 Source = Literal["db", "toml", "env", "default", "file", "cli"]
-
-EMAIL_RE = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 
 
 class ConfigError(Exception):

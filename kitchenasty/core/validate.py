@@ -17,13 +17,13 @@ import msgspec
 from kitchenasty.core.errors import ValidationFailed
 from kitchenasty.core.money import from_cents, to_cents
 
-EMAIL_PATTERN = r"^[^@\s]+@[^@\s]+\.[^@\s]+$"
+EMAIL_PATTERN = r"^[^@\s,]+@[^@\s,]+\.[^@\s,]+$"
 """Something@somewhere.tld: what a form can check; whether mail arrives is the mail server's to say."""
-_EMAIL = re.compile(EMAIL_PATTERN)
+EMAIL_RE = re.compile(EMAIL_PATTERN)
 
 
 def valid_email(text: str) -> bool:
-    return bool(_EMAIL.match(text.strip()))
+    return bool(EMAIL_RE.match(text.strip()))
 
 
 def normalise_email(email: str) -> str:

@@ -17,7 +17,6 @@ DELIVERED (served at the table). CANCELLED from every non-terminal status; DELIV
 from __future__ import annotations
 
 import hashlib
-import re
 from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -30,6 +29,7 @@ import msgspec
 
 from kitchenasty.core.errors import Forbidden, NotFound, ValidationFailed
 from kitchenasty.core.money import MoneyFormat, percent_of, to_cents
+from kitchenasty.core.validate import valid_email
 from kitchenasty.locations.hours import WEEKDAY_NAMES, DayHours, describe_day, in_window, is_open_at, weekday_sunday0
 from kitchenasty.orders.schemas import OrderIn
 
@@ -38,7 +38,6 @@ ORDER_NUMBER_PREFIX = "KA"
 ORDER_TYPES: Final = ("DELIVERY", "PICKUP", "DINE_IN")
 ORDER_TYPE_LABELS = {"DELIVERY": "Delivery", "PICKUP": "Pickup", "DINE_IN": "Ordering at the table"}
 ORDER_TYPE_WORDS = {"DELIVERY": "delivery", "PICKUP": "pickup", "DINE_IN": "dine-in"}
-_EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 
 
 class OrderNotFound(NotFound):
@@ -252,7 +251,7 @@ def _guest(data: OrderIn) -> tuple[str | None, str | None, str | None]:
             f"To order as a guest, please give your name, e-mail and phone number (missing: {', '.join(missing)})",
             "GUEST_DETAILS_REQUIRED",
         )
-    if not _EMAIL.match(email or ""):
+    if not valid_email(email or ""):
         raise refuse("Please enter a valid e-mail address", "INVALID_EMAIL")
     if sum(ch.isdigit() for ch in phone or "") < 5:
         raise refuse("Please enter a phone number we can reach you on", "INVALID_PHONE")

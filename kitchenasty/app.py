@@ -31,6 +31,7 @@ from kitchenasty.web.errors import page_aware
 
 
 def _domain_routes() -> list[Any]:
+    from kitchenasty.audit.routes import ROUTES as audit_routes
     from kitchenasty.automation.routes import ROUTES as automation_routes
     from kitchenasty.coupons.routes import ROUTES as coupon_routes
     from kitchenasty.locations.routes import ROUTES as location_routes
@@ -46,6 +47,7 @@ def _domain_routes() -> list[Any]:
         *order_routes,
         *socket_routes,
         *automation_routes,
+        *audit_routes,
         *web_routes,
     ]
 

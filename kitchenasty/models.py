@@ -7,6 +7,7 @@ import importlib
 MODEL_MODULES = (
     "kitchenasty.core.events",
     "kitchenasty.core.outbox",
+    "kitchenasty.core.audit",
     "kitchenasty.locations.models",
     "kitchenasty.staff.models",
     "kitchenasty.customers.models",

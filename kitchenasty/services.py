@@ -8,9 +8,11 @@ from typing import TypeAlias
 
 from litestar.di import NamedDependency
 
+from kitchenasty.audit.service import AuditService
 from kitchenasty.auth.service import AuthService
 from kitchenasty.auth.sessions import SessionDirectory, SessionsEnded
 from kitchenasty.automation.service import AutomationService
+from kitchenasty.core import audit
 from kitchenasty.core.config import BootSettings, SiteSettingsSources
 from kitchenasty.core.db import Database
 from kitchenasty.core.events import EventBus
@@ -28,6 +30,7 @@ from kitchenasty.orders.events import OrderCreated, OrderStatusChanged
 from kitchenasty.orders.rooms import OrderRooms
 from kitchenasty.orders.service import OrderService
 from kitchenasty.settings.service import SettingsChanged, SettingsService
+from kitchenasty.settings.service import audit_changes as settings_audit_changes
 from kitchenasty.staff.service import StaffChanged, StaffService
 
 
@@ -47,6 +50,7 @@ class Services:
     coupons: CouponService
     orders: OrderService
     automation: AutomationService
+    audit: AuditService
 
 
 def build_services(boot: BootSettings, db: Database | None = None) -> Services:
@@ -79,8 +83,10 @@ def build_services(boot: BootSettings, db: Database | None = None) -> Services:
         coupons=coupons,
         orders=OrderService(db, settings, coupons),
         automation=AutomationService(db, settings, boot),
+        audit=AuditService(db),
     )
     _subscribe(services)
+    audit.mask_json_columns("site_settings", settings_audit_changes)
     return services
 
 

@@ -27,7 +27,7 @@ from kitchenasty.automation.schemas import (
     RuleUpdateIn,
 )
 from kitchenasty.automation.worker import OutboxWorker
-from kitchenasty.core import outbox
+from kitchenasty.core import audit, outbox
 from kitchenasty.core.api import PageParams, provided
 from kitchenasty.core.config import BootSettings
 from kitchenasty.core.db import Database
@@ -330,13 +330,27 @@ class AutomationService:
             if message.status == SENDING and message.lease_until is not None and message.lease_until > now:
                 raise Conflict("This delivery is being sent right now", code="DELIVERY_IN_PROGRESS")
             outbox.send_again(session, delivery_id, now, fresh_attempts=message.status == FAILED)
+            audit.record(
+                session,
+                action="retry",
+                entity="delivery",
+                entity_id=delivery_id,
+                changes={"status": [message.status, PENDING]},
+            )
 
         await self.db.run_write(retry)
         return await self.get_delivery(delivery_id)
 
     async def retry_failed(self) -> int:
         """Every FAILED delivery back to PENDING with a fresh set of attempts; returns how many."""
-        return await self.db.run_write(lambda session: outbox.send_failed_again(session, utcnow()))
+
+        def retry_all(session: Any) -> int:
+            count = outbox.send_failed_again(session, utcnow())
+            if count:
+                audit.record(session, action="retry", entity="delivery", entity_id=None, changes={"count": count})
+            return count
+
+        return await self.db.run_write(retry_all)
 
     # ---------------------------------------------------------------- mail test
 

@@ -12,6 +12,7 @@ from typing import Annotated, Any, NoReturn, TypeVar
 import typer
 from rich.console import Console
 
+from kitchenasty.core.audit import AuditActor, set_actor
 from kitchenasty.core.config import BootSettings, ConfigError, load_boot_settings
 from kitchenasty.core.errors import DomainError
 from kitchenasty.core.migrate import MigrationError
@@ -89,6 +90,7 @@ def run(coro_fn: Callable[[Any], Awaitable[T]], boot: BootSettings) -> T:
     from kitchenasty.services import build_services
 
     async def main() -> T:
+        set_actor(AuditActor(None, "command line", None, "kitchenasty " + " ".join(sys.argv[1:2])))
         services = build_services(boot)
         try:
             return await coro_fn(services)

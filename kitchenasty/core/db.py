@@ -28,6 +28,7 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker, create_async_engine
 from sqlalchemy.orm import Session, sessionmaker
 
+from kitchenasty.core import audit
 from kitchenasty.core.events import INTEREST_KEY, DomainEvent, EventBus, take_pending
 from kitchenasty.core.fastsql import FastConnection, HotUnit, raw_connection
 from kitchenasty.core.logging import get_logger
@@ -169,6 +170,7 @@ class Database:
         self._sync_read_engine: Engine | None = None
         self._sync_read_sessions: sessionmaker[Session] | None = None
         self._readers = readers
+        audit.install()  # the ORM writes of staff are recorded in their own transaction
 
     def _info(self) -> dict[str, Any]:
         """What every write transaction's `info` starts with (see `events.record`)."""

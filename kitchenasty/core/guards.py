@@ -21,6 +21,7 @@ from litestar.di import NamedDependency
 from litestar.handlers.base import BaseRouteHandler
 from litestar.types import Message, Scope
 
+from kitchenasty.core.audit import AuditActor, set_actor
 from kitchenasty.core.errors import Forbidden, RateLimited, Unauthorized
 from kitchenasty.core.ratelimit import SlidingWindowLimiter
 from kitchenasty.core.security import AUTH_COOKIE, Principal, Role, TokenClaims, TokenCodec
@@ -98,6 +99,10 @@ async def resolve_principal(connection: ASGIConnection[Any, Any, Any, Any], *, s
         if source != "query" and codec.needs_renewal(claims):
             state[_RENEWED_KEY] = (codec.renew(claims), source)
     state[_STATE_KEY] = principal
+    if principal is not None and principal.is_staff and connection.scope["type"] == "http":
+        # what this staff member writes in the request is theirs in the audit log (`core.audit`)
+        method = connection.scope.get("method", "")
+        set_actor(AuditActor(principal.id, principal.email, principal.role, f"{method} {connection.url.path}"))
     return principal
 
 

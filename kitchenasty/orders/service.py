@@ -19,6 +19,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from kitchenasty.core import audit
 from kitchenasty.core.api import PageParams
 from kitchenasty.core.db import Database
 from kitchenasty.core.errors import Conflict, Forbidden, Unauthorized
@@ -333,6 +334,10 @@ class OrderService:
                     "created_at": now,
                 },
             )
+            if principal.is_staff:
+                audit.record(
+                    session, action="update", entity="order", entity_id=order_id, changes={"status": [previous, status]}
+                )
             out = queries.load_order(session, order_id)
             record(session, OrderStatusChanged(order=out, previous_status=previous))
             return out

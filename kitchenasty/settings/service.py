@@ -219,3 +219,18 @@ async def public_settings(service: SettingsService) -> dict[str, dict[str, Any]]
         group, name = key.split(".", 1)
         out.setdefault(group, {})[name] = config.SITE_SPECS[key].to_json(resolved.values[key])
     return out
+
+
+def audit_changes(_table: str, group: str, before: Any, after: Any) -> dict[str, list[Any]]:
+    """How the audit log shows a change of one settings group: the fields that changed, secrets masked."""
+    old, new = before or {}, after or {}
+    changed: dict[str, list[Any]] = {}
+    for name in sorted(set(old) | set(new)):
+        if old.get(name) == new.get(name):
+            continue
+        spec = config.SITE_SPECS.get(f"{group}.{name}")
+        if spec is not None and spec.secret:
+            changed[name] = [mask(old.get(name)) or None, mask(new.get(name)) or None]
+        else:
+            changed[name] = [old.get(name), new.get(name)]
+    return changed

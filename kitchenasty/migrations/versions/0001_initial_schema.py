@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises: 
-Create Date: 2026-12-02 01:11:45.128132
+Create Date: 2026-12-02 03:05:06.432320
 """
 
 from __future__ import annotations
@@ -29,6 +29,24 @@ def upgrade() -> None:
     sa.PrimaryKeyConstraint('id', name=op.f('pk_allergens')),
     sa.UniqueConstraint('name', name=op.f('uq_allergens_name'))
     )
+    op.create_table('audit_logs',
+    sa.Column('created_at', kitchenasty.core.schema.UTCDateTime(), nullable=False),
+    sa.Column('actor_id', sa.String(length=32), nullable=True),
+    sa.Column('actor_email', sa.String(length=254), nullable=False),
+    sa.Column('actor_role', sa.String(length=16), nullable=True),
+    sa.Column('action', sa.String(length=32), nullable=False),
+    sa.Column('entity', sa.String(length=64), nullable=False),
+    sa.Column('entity_id', sa.String(length=64), nullable=True),
+    sa.Column('changes', sa.JSON(), nullable=False),
+    sa.Column('via', sa.String(length=300), nullable=False),
+    sa.Column('id', sa.String(length=32), nullable=False),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_audit_logs'))
+    )
+    with op.batch_alter_table('audit_logs', schema=None) as batch_op:
+        batch_op.create_index('ix_audit_actor', ['actor_id'], unique=False)
+        batch_op.create_index('ix_audit_created', ['created_at'], unique=False)
+        batch_op.create_index('ix_audit_entity', ['entity', 'entity_id'], unique=False)
+
     op.create_table('automation_rules',
     sa.Column('name', sa.String(length=200), nullable=False),
     sa.Column('event', sa.String(length=64), nullable=False),
@@ -525,5 +543,11 @@ def downgrade() -> None:
         batch_op.drop_index('ix_automation_rules_event_active')
 
     op.drop_table('automation_rules')
+    with op.batch_alter_table('audit_logs', schema=None) as batch_op:
+        batch_op.drop_index('ix_audit_entity')
+        batch_op.drop_index('ix_audit_created')
+        batch_op.drop_index('ix_audit_actor')
+
+    op.drop_table('audit_logs')
     op.drop_table('allergens')
     # ### end Alembic commands ###

@@ -1,0 +1,3 @@
+MATRIX = {
+    ("GET", "/api/developer/audit-logs"): "admin",
+}

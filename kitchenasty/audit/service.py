@@ -6,11 +6,11 @@ from typing import Any
 
 from sqlalchemy import func, or_, select
 
+from kitchenasty.audit.schemas import AuditEntryOut
 from kitchenasty.core.api import PageParams
 from kitchenasty.core.audit import AuditEntry
 from kitchenasty.core.db import Database
 from kitchenasty.core.schema import iso
-from kitchenasty.audit.schemas import AuditEntryOut
 
 
 def entry_out(entry: AuditEntry) -> AuditEntryOut:

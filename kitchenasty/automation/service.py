@@ -386,7 +386,12 @@ class AutomationService:
             text_body=mail.text,
             max_attempts=1,
         )
-        await self.db.run_write(lambda session: outbox.insert_messages(session, [row]))
+
+        def queue(session: Any) -> None:
+            outbox.insert_messages(session, [row])
+            audit.record(session, action="create", entity="delivery", entity_id=delivery_id, changes={"to": [None, to]})
+
+        await self.db.run_write(queue)
         message = await self._wait_settled(delivery_id, MAIL_TEST_WAIT_SECONDS)
         if message.status == SENT:
             return MailTestOut(

@@ -94,9 +94,16 @@ audit_t: Table = table_of(AuditEntry)
 _INSERT = insert(audit_t)
 
 
-def entity_name(table_name: str) -> str:
-    """`menu_items` -> `menu_item`: what the log calls a record's kind."""
-    return table_name[:-1] if table_name.endswith("s") and not table_name.endswith("ss") else table_name
+def entity_name(model: type[Any]) -> str:
+    """`MenuItem` -> `menu_item`: what the log calls a record's kind."""
+    return re.sub(r"(?<!^)(?=[A-Z])", "_", model.__name__).lower()
+
+
+def _entity_of_table(name: str) -> str:
+    for mapper in Base.registry.mappers:
+        if getattr(mapper.local_table, "name", None) == name:
+            return entity_name(mapper.class_)
+    return name
 
 
 def plain(value: Any) -> Any:
@@ -208,7 +215,7 @@ def _before_flush(session: Session, _context: Any, _instances: Any) -> None:
             changes = _object_changes(obj, table, kind)
             if kind == "update" and not changes:
                 continue
-            row = _row(actor, kind, entity_name(table), getattr(obj, "id", None), changes)
+            row = _row(actor, kind, entity_name(type(obj)), getattr(obj, "id", None), changes)
             entries.append(AuditEntry(**row))
     session.add_all(entries)
 
@@ -227,7 +234,8 @@ def _do_orm_execute(state: Any) -> None:
         key = str(getattr(column, "key", column))
         values[key] = masked(key, getattr(value, "value", None))
     action = "update" if state.is_update else "delete"
-    state.session.add(AuditEntry(**_row(actor, action, entity_name(name), None, {"set": values} if values else {})))
+    changes = {"set": values} if values else {}
+    state.session.add(AuditEntry(**_row(actor, action, _entity_of_table(name), None, changes)))
 
 
 def install(session_class: type[Session] = Session) -> None:

@@ -59,7 +59,7 @@ async def test_settings_changes_are_recorded_per_field_with_secrets_masked(
     secret = "correct-horse-battery-staple"
     saved = await client.put("/api/settings/mail", headers=headers, json={"smtpHost": "mx", "smtpPass": secret})
     assert saved.status_code == 200, saved.text
-    [entry] = await entries(services, entity="site_setting")
+    [entry] = await entries(services, entity="site_settings")
     assert entry.changes["mail"]["smtpHost"] == [None, "mx"]
     assert entry.changes["mail"]["smtpPass"] == [None, "****aple"]
     assert secret not in msgspec.json.encode(entry.changes).decode()

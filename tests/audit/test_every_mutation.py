@@ -1,0 +1,308 @@
+"""Every mutating route a staff member can call leaves an audit row (issue 11): this test walks the app's routes.
+
+Each POST/PUT/PATCH/DELETE route is either in SCENARIOS (a real call as a SUPER_ADMIN, after which an audit row
+for the named record kind must exist) or in NOT_STAFF_WRITES with the reason it records nothing. A new mutating
+route in neither fails the test.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any
+
+import pytest
+from litestar import Litestar
+from litestar.testing import AsyncTestClient
+from sqlalchemy import select
+
+from kitchenasty.core.audit import AuditEntry
+from kitchenasty.coupons.schemas import CouponIn
+from kitchenasty.menu.schemas import AllergenIn, CategoryIn, MealtimeIn, MenuItemIn
+from kitchenasty.services import Services
+from tests.factories import bearer, make_staff
+from tests.orders.fixtures import guest_order, make_menu
+
+MUTATING = {"POST", "PUT", "PATCH", "DELETE"}
+
+NOT_STAFF_WRITES = {
+    ("POST", "/api/auth/staff/login"): "a login, not a change to a record",
+    ("POST", "/api/auth/customer/login"): "a login, not a change to a record",
+    ("POST", "/api/auth/customer/register"): "a guest creating their own account",
+    ("POST", "/api/auth/logout"): "ends a login session (not a record)",
+    ("POST", "/api/auth/password-reset/request"): "anyone may ask; the reset itself is the owner's own",
+    ("POST", "/api/auth/password-reset/confirm"): "the account holder, not logged in",
+    ("POST", "/api/staff/accept-invite"): "the invited person, not logged in yet",
+    ("POST", "/api/orders"): "an order is its own record (who, when, what)",
+    ("POST", "/api/orders/quote"): "writes nothing",
+    ("POST", "/api/coupons/validate"): "writes nothing",
+}
+
+
+@dataclass
+class Scenario:
+    entity: str
+    call: Callable[[AsyncTestClient[Litestar], Services, dict[str, str]], Awaitable[Any]]
+    any_outcome: bool = False
+    """The record is made even when the call then reports a failure (the mail test's delivery)."""
+
+
+async def _category(services: Services) -> str:
+    return (await services.menu.create_category(CategoryIn(name="Mains", slug="mains"))).id
+
+
+async def _item(services: Services) -> str:
+    category = await _category(services)
+    item = MenuItemIn(name="Risotto", slug="risotto", price=Decimal("14.50"), category_id=category)
+    return (await services.menu.create_item(item)).id
+
+
+async def _location(client: AsyncTestClient[Litestar], headers: dict[str, str]) -> str:
+    body = {"name": "Main", "slug": "main", "address": "1 Road", "city": "Town", "postalCode": "1000"}
+    response = await client.post("/api/locations", headers=headers, json=body)
+    assert response.status_code == 201, response.text
+    return response.json()["data"]["id"]
+
+
+async def _table(client: AsyncTestClient[Litestar], headers: dict[str, str]) -> tuple[str, str]:
+    location = await _location(client, headers)
+    response = await client.post(
+        f"/api/locations/{location}/tables", headers=headers, json={"name": "T1", "capacity": 4}
+    )
+    assert response.status_code == 201, response.text
+    return location, response.json()["data"]["id"]
+
+
+async def _rule(client: AsyncTestClient[Litestar], headers: dict[str, str]) -> str:
+    body = {
+        "name": "Notify",
+        "event": "order.created",
+        "actions": [{"type": "email", "to": "owner@example.com", "subject": "New", "body": "x"}],
+    }
+    response = await client.post("/api/automation-rules", headers=headers, json=body)
+    assert response.status_code == 201, response.text
+    return response.json()["data"]["id"]
+
+
+async def _failed_delivery(client: AsyncTestClient[Litestar], services: Services, headers: dict[str, str]) -> str:
+    from kitchenasty.core import outbox
+
+    row = outbox.message_row(channel="email", source="test", recipient="x@example.com", subject="s", body="b")
+    await services.db.run_write(lambda session: outbox.insert_messages(session, [row]))
+    return row["id"]
+
+
+async def _order(client: AsyncTestClient[Litestar], services: Services) -> str:
+    menu = await make_menu(services)
+    response = await client.post("/api/orders", json=guest_order(menu))
+    assert response.status_code == 201, response.text
+    return response.json()["data"]["id"]
+
+
+async def _staff(services: Services) -> str:
+    return (await make_staff(services, "STAFF")).id
+
+
+def _settings(group: str, body: dict[str, Any]) -> Scenario:
+    async def call(client: AsyncTestClient[Litestar], services: Services, headers: dict[str, str]) -> Any:
+        return await client.put(f"/api/settings/{group}", headers=headers, json=body)
+
+    return Scenario("site_settings", call)
+
+
+SCENARIOS: dict[tuple[str, str], Scenario] = {
+    ("POST", "/api/auth/staff/register"): Scenario(
+        "staff_user",
+        lambda c, s, h: c.post(
+            "/api/auth/staff/register",
+            headers=h,
+            json={"email": "new@example.com", "password": "long-pass-1", "name": "New"},
+        ),
+    ),
+    ("POST", "/api/staff/invite"): Scenario(
+        "staff_invite", lambda c, s, h: c.post("/api/staff/invite", headers=h, json={"email": "cook@example.com"})
+    ),
+    ("PATCH", "/api/staff/{staff_id:str}"): Scenario(
+        "staff_user",
+        lambda c, s, h: _then(_staff(s), lambda i: c.patch(f"/api/staff/{i}", headers=h, json={"name": "Jo"})),
+    ),
+    ("DELETE", "/api/staff/{staff_id:str}"): Scenario(
+        "staff_user", lambda c, s, h: _then(_staff(s), lambda i: c.delete(f"/api/staff/{i}", headers=h))
+    ),
+    ("POST", "/api/automation-rules"): Scenario("automation_rule", lambda c, s, h: _rule(c, h)),
+    ("PATCH", "/api/automation-rules/{rule_id:str}"): Scenario(
+        "automation_rule",
+        lambda c, s, h: _then(
+            _rule(c, h), lambda i: c.patch(f"/api/automation-rules/{i}", headers=h, json={"name": "N"})
+        ),
+    ),
+    ("DELETE", "/api/automation-rules/{rule_id:str}"): Scenario(
+        "automation_rule",
+        lambda c, s, h: _then(_rule(c, h), lambda i: c.delete(f"/api/automation-rules/{i}", headers=h)),
+    ),
+    ("POST", "/api/automation/deliveries/{delivery_id:str}/retry"): Scenario(
+        "delivery",
+        lambda c, s, h: _then(
+            _failed_delivery(c, s, h), lambda i: c.post(f"/api/automation/deliveries/{i}/retry", headers=h)
+        ),
+    ),
+    ("POST", "/api/settings/mail/test"): Scenario(
+        "delivery",
+        lambda c, s, h: _then(
+            c.put("/api/settings/mail", headers=h, json={"smtpHost": "127.0.0.1", "smtpPort": 9, "encryption": "none"}),
+            lambda _: c.post("/api/settings/mail/test", headers=h, json={"to": "owner@example.com"}),
+        ),
+        any_outcome=True,
+    ),
+    ("POST", "/api/coupons"): Scenario(
+        "coupon", lambda c, s, h: c.post("/api/coupons", headers=h, json={"code": "X1", "type": "FIXED", "value": 1})
+    ),
+    ("PATCH", "/api/coupons/{coupon_id:str}"): Scenario(
+        "coupon",
+        lambda c, s, h: _then(
+            s.coupons.create(CouponIn(code="Y1", type="FIXED", value=Decimal(1))),
+            lambda cp: c.patch(f"/api/coupons/{cp.id}", headers=h, json={"value": 2}),
+        ),
+    ),
+    ("DELETE", "/api/coupons/{coupon_id:str}"): Scenario(
+        "coupon",
+        lambda c, s, h: _then(
+            s.coupons.create(CouponIn(code="Z1", type="FIXED", value=Decimal(1))),
+            lambda cp: c.delete(f"/api/coupons/{cp.id}", headers=h),
+        ),
+    ),
+    ("POST", "/api/locations"): Scenario("location", lambda c, s, h: _location(c, h)),
+    ("PATCH", "/api/locations/{location_id:str}"): Scenario(
+        "location",
+        lambda c, s, h: _then(_location(c, h), lambda i: c.patch(f"/api/locations/{i}", headers=h, json={"name": "N"})),
+    ),
+    ("DELETE", "/api/locations/{location_id:str}"): Scenario(
+        "location", lambda c, s, h: _then(_location(c, h), lambda i: c.delete(f"/api/locations/{i}", headers=h))
+    ),
+    ("POST", "/api/locations/{location_id:str}/tables"): Scenario("dining_table", lambda c, s, h: _table(c, h)),
+    ("PATCH", "/api/locations/{location_id:str}/tables/{table_id:str}"): Scenario(
+        "dining_table",
+        lambda c, s, h: _then(
+            _table(c, h), lambda lt: c.patch(f"/api/locations/{lt[0]}/tables/{lt[1]}", headers=h, json={"capacity": 6})
+        ),
+    ),
+    ("DELETE", "/api/locations/{location_id:str}/tables/{table_id:str}"): Scenario(
+        "dining_table",
+        lambda c, s, h: _then(_table(c, h), lambda lt: c.delete(f"/api/locations/{lt[0]}/tables/{lt[1]}", headers=h)),
+    ),
+    ("POST", "/api/menu/categories"): Scenario(
+        "category", lambda c, s, h: c.post("/api/menu/categories", headers=h, json={"name": "Soups", "slug": "soups"})
+    ),
+    ("PATCH", "/api/menu/categories/{category_id:str}"): Scenario(
+        "category",
+        lambda c, s, h: _then(
+            _category(s), lambda i: c.patch(f"/api/menu/categories/{i}", headers=h, json={"name": "N"})
+        ),
+    ),
+    ("DELETE", "/api/menu/categories/{category_id:str}"): Scenario(
+        "category", lambda c, s, h: _then(_category(s), lambda i: c.delete(f"/api/menu/categories/{i}", headers=h))
+    ),
+    ("POST", "/api/menu/items"): Scenario(
+        "menu_item",
+        lambda c, s, h: _then(
+            _category(s),
+            lambda cat: c.post(
+                "/api/menu/items", headers=h, json={"name": "Soup", "slug": "soup", "price": 5, "categoryId": cat}
+            ),
+        ),
+    ),
+    ("PATCH", "/api/menu/items/{item_id:str}"): Scenario(
+        "menu_item",
+        lambda c, s, h: _then(_item(s), lambda i: c.patch(f"/api/menu/items/{i}", headers=h, json={"price": 9})),
+    ),
+    ("DELETE", "/api/menu/items/{item_id:str}"): Scenario(
+        "menu_item", lambda c, s, h: _then(_item(s), lambda i: c.delete(f"/api/menu/items/{i}", headers=h))
+    ),
+    ("POST", "/api/menu/allergens"): Scenario(
+        "allergen", lambda c, s, h: c.post("/api/menu/allergens", headers=h, json={"name": "Lupin"})
+    ),
+    ("DELETE", "/api/menu/allergens/{allergen_id:str}"): Scenario(
+        "allergen",
+        lambda c, s, h: _then(
+            s.menu.create_allergen(AllergenIn(name="Celery")),
+            lambda a: c.delete(f"/api/menu/allergens/{a.id}", headers=h),
+        ),
+    ),
+    ("POST", "/api/menu/mealtimes"): Scenario(
+        "mealtime",
+        lambda c, s, h: c.post(
+            "/api/menu/mealtimes",
+            headers=h,
+            json={"name": "Brunch", "startTime": "10:00", "endTime": "12:00", "days": [0, 6]},
+        ),
+    ),
+    ("PATCH", "/api/menu/mealtimes/{mealtime_id:str}"): Scenario(
+        "mealtime",
+        lambda c, s, h: _then(
+            s.menu.create_mealtime(MealtimeIn(name="Tea", start_time="15:00", end_time="17:00", days=[1])),
+            lambda m: c.patch(f"/api/menu/mealtimes/{m.id}", headers=h, json={"name": "High tea"}),
+        ),
+    ),
+    ("DELETE", "/api/menu/mealtimes/{mealtime_id:str}"): Scenario(
+        "mealtime",
+        lambda c, s, h: _then(
+            s.menu.create_mealtime(MealtimeIn(name="Supper", start_time="21:00", end_time="23:00", days=[2])),
+            lambda m: c.delete(f"/api/menu/mealtimes/{m.id}", headers=h),
+        ),
+    ),
+    ("PATCH", "/api/orders/{order_id:str}/status"): Scenario(
+        "order",
+        lambda c, s, h: _then(
+            _order(c, s), lambda i: c.patch(f"/api/orders/{i}/status", headers=h, json={"status": "CONFIRMED"})
+        ),
+    ),
+    ("PUT", "/api/settings/general"): _settings("general", {"restaurantName": "Uno"}),
+    ("PUT", "/api/settings/order"): _settings("order", {"taxRate": 7}),
+    ("PUT", "/api/settings/reservation"): _settings("reservation", {"timeInterval": 15}),
+    ("PUT", "/api/settings/mail"): _settings("mail", {"smtpHost": "mx.example.com"}),
+    ("PUT", "/api/settings/payment"): _settings("payment", {"cashEnabled": False}),
+    ("PUT", "/api/settings/review"): _settings("review", {"autoApprove": True}),
+    ("PUT", "/api/settings/advanced"): _settings("advanced", {"maintenanceMessage": "Back soon"}),
+}
+
+
+async def _then(first: Awaitable[Any], then: Callable[[Any], Awaitable[Any]]) -> Any:
+    return await then(await first)
+
+
+def mutating_routes(app: Litestar) -> set[tuple[str, str]]:
+    found = set()
+    for route in app.routes:
+        for method in getattr(route, "methods", ()):
+            if method in MUTATING and route.path.startswith("/api/"):
+                found.add((method, route.path))
+    return found
+
+
+def test_every_mutating_route_is_audited_or_says_why_not(app: Litestar) -> None:
+    routes = mutating_routes(app)
+    unaccounted = sorted(routes - set(SCENARIOS) - set(NOT_STAFF_WRITES))
+    assert not unaccounted, (
+        f"mutating routes with no audit scenario (tests/audit/test_every_mutation.py): {unaccounted}"
+    )
+    assert not set(SCENARIOS) & set(NOT_STAFF_WRITES)
+    assert not (set(SCENARIOS) | set(NOT_STAFF_WRITES)) - routes, "scenarios for routes that no longer exist"
+
+
+@pytest.mark.parametrize("route", sorted(SCENARIOS), ids=lambda r: f"{r[0]} {r[1]}")
+async def test_a_staff_mutation_leaves_an_audit_row(
+    client: AsyncTestClient[Litestar], services: Services, route: tuple[str, str]
+) -> None:
+    scenario = SCENARIOS[route]
+    admin = await make_staff(services, "SUPER_ADMIN")
+    headers = bearer(services.auth.issue("staff", admin))
+    async with services.db.session() as session:
+        before = {e.id for e in await session.scalars(select(AuditEntry))}
+    response = await scenario.call(client, services, headers)
+    if hasattr(response, "status_code") and not scenario.any_outcome:
+        assert response.status_code < 300, response.text
+    async with services.db.session() as session:
+        new = [e for e in await session.scalars(select(AuditEntry)) if e.id not in before]
+    made = {(e.entity, e.actor_id) for e in new}
+    assert (scenario.entity, admin.id) in made, f"{route}: audit rows {made}"

@@ -140,6 +140,7 @@ def kitchenasty_server(data_dir: Path | None = None) -> Iterator[Server]:
     )
     try:
         with _running(proc, port, "/api/health") as server:
+            server.data_dir = tmp / "data"
             yield server
     finally:
         shutil.rmtree(tmp, ignore_errors=True)

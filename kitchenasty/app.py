@@ -34,6 +34,7 @@ def _domain_routes() -> list[Any]:
     from kitchenasty.audit.routes import ROUTES as audit_routes
     from kitchenasty.automation.routes import ROUTES as automation_routes
     from kitchenasty.coupons.routes import ROUTES as coupon_routes
+    from kitchenasty.dashboard.routes import ROUTES as dashboard_routes
     from kitchenasty.locations.routes import ROUTES as location_routes
     from kitchenasty.menu.routes import ROUTES as menu_routes
     from kitchenasty.orders.routes import ROUTES as order_routes
@@ -48,6 +49,7 @@ def _domain_routes() -> list[Any]:
         *socket_routes,
         *automation_routes,
         *audit_routes,
+        *dashboard_routes,
         *web_routes,
     ]
 

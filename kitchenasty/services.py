@@ -21,6 +21,7 @@ from kitchenasty.core.realtime import RoomPublisher
 from kitchenasty.core.security import TokenCodec
 from kitchenasty.coupons.service import CouponService
 from kitchenasty.customers.service import CustomerService
+from kitchenasty.dashboard.service import DashboardService
 from kitchenasty.locations.service import LocationChanged, LocationService
 from kitchenasty.menu import queries as menu_queries
 from kitchenasty.menu.events import MenuChanged
@@ -51,6 +52,7 @@ class Services:
     orders: OrderService
     automation: AutomationService
     audit: AuditService
+    dashboard: DashboardService
 
 
 def build_services(boot: BootSettings, db: Database | None = None) -> Services:
@@ -84,6 +86,7 @@ def build_services(boot: BootSettings, db: Database | None = None) -> Services:
         orders=OrderService(db, settings, coupons),
         automation=AutomationService(db, settings, boot),
         audit=AuditService(db),
+        dashboard=DashboardService(db, settings),
     )
     _subscribe(services)
     audit.mask_json_columns("site_settings", settings_audit_changes)

@@ -8,7 +8,7 @@ from litestar import Controller, delete, get, patch, post
 from litestar.params import FromPath, JSONBody, QueryParameter
 from litestar.status_codes import HTTP_200_OK, HTTP_201_CREATED
 
-from kitchenasty.automation.schemas import DeliveryOut, MailTestIn, MailTestOut, RuleIn, RuleOut, RuleUpdateIn
+from kitchenasty.automation.schemas import CountOut, DeliveryOut, MailTestIn, MailTestOut, RuleIn, RuleOut, RuleUpdateIn
 from kitchenasty.core.api import Message, Ok, Page, PageParams, ok, page
 from kitchenasty.core.guards import CurrentPrincipal, admin_only, manager_or_admin
 from kitchenasty.core.http import LimitQuery, PageQuery
@@ -69,6 +69,21 @@ class DeliveryController(Controller):
         params = PageParams(page=page_number, limit=limit)
         items, total = await services.automation.list_deliveries(params, status=status, channel=channel)
         return page(items, page=params.page, limit=params.limit, total=total)
+
+    @post(
+        "/retry-failed", guards=[manager_or_admin], status_code=HTTP_200_OK, summary="Send every failed delivery again"
+    )
+    async def retry_failed(self, services: ServicesDep) -> Ok[CountOut]:
+        return ok(CountOut(count=await services.automation.retry_failed()))
+
+    @post(
+        "/failures/seen",
+        guards=[manager_or_admin],
+        status_code=HTTP_200_OK,
+        summary="Someone looked at the failed deliveries: the dashboard stops counting them",
+    )
+    async def failures_seen(self, services: ServicesDep) -> Ok[CountOut]:
+        return ok(CountOut(count=await services.automation.mark_failures_seen()))
 
     @post("/{delivery_id:str}/retry", guards=[manager_or_admin], status_code=HTTP_200_OK, responses=errors(409))
     async def retry_delivery(self, delivery_id: FromPath[str], services: ServicesDep) -> Ok[DeliveryOut]:

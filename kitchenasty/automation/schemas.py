@@ -76,3 +76,8 @@ class MailTestOut(msgspec.Struct, kw_only=True, rename="camel"):
     delivery_id: str
     status: str
     attempts: int
+
+
+class CountOut(msgspec.Struct, kw_only=True):
+    count: int
+    """How many deliveries the action concerned."""

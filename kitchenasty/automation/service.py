@@ -341,6 +341,17 @@ class AutomationService:
         await self.db.run_write(retry)
         return await self.get_delivery(delivery_id)
 
+    async def mark_failures_seen(self) -> int:
+        """The failed deliveries have been looked at; returns how many were newly marked."""
+
+        def seen(session: Any) -> int:
+            count = outbox.mark_failures_seen(session, utcnow())
+            if count:
+                audit.record(session, action="seen", entity="delivery", entity_id=None, changes={"count": count})
+            return count
+
+        return await self.db.run_write(seen)
+
     async def retry_failed(self) -> int:
         """Every FAILED delivery back to PENDING with a fresh set of attempts; returns how many."""
 

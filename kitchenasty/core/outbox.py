@@ -83,6 +83,8 @@ class OutboxMessage(IdMixin, TimestampMixin, Base):
     lease_until: Mapped[datetime | None] = mapped_column(UTCDateTime())
     last_error: Mapped[str | None] = mapped_column(Text)
     sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    failure_seen_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    """When someone looked at this delivery's failure (the dashboard shows failures nobody has seen yet)."""
 
     __table_args__ = (
         Index("ix_outbox_due", "status", "next_attempt_at"),
@@ -233,6 +235,16 @@ def send_again(session: Any, message_id: str, now: datetime, *, fresh_attempts: 
         values["attempts"] = 0
     fast(session).execute(update(outbox_t).where(outbox_t.c.id == message_id).values(**values))
     notify(session, OutboxEnqueued())
+
+
+def mark_failures_seen(session: Any, now: datetime) -> int:
+    """Someone looked at the failed deliveries: the dashboard stops showing them. Returns how many."""
+    result = fast(session).execute(
+        update(outbox_t)
+        .where(outbox_t.c.status == FAILED, outbox_t.c.failure_seen_at.is_(None))
+        .values(failure_seen_at=now)
+    )
+    return int(result.rowcount or 0)
 
 
 def send_failed_again(session: Any, now: datetime) -> int:

@@ -40,6 +40,10 @@ class Order(IdMixin, TimestampMixin, Base):
     payment_method: Mapped[str] = mapped_column(String(16), nullable=False, default="CASH")
     idempotency_key: Mapped[str | None] = mapped_column(String(128), unique=True)
     request_fingerprint: Mapped[str | None] = mapped_column(String(64))
+    local_day: Mapped[date] = mapped_column(Date, nullable=False)
+    """The restaurant-local day and hour the order was placed in: its bucket in the rollups, fixed at placement
+    (a later change of time zone does not move it)."""
+    local_hour: Mapped[int] = mapped_column(Integer, nullable=False, default=0)
 
     items: Mapped[list[OrderItem]] = relationship(
         back_populates="order", cascade="all, delete-orphan", order_by="OrderItem.position"
@@ -49,6 +53,7 @@ class Order(IdMixin, TimestampMixin, Base):
         Index("ix_orders_status_created", "status", "created_at"),
         Index("ix_orders_customer_created", "customer_id", "created_at"),
         Index("ix_orders_location_created", "location_id", "created_at"),
+        Index("ix_orders_created", "created_at"),
     )
 
 
@@ -111,3 +116,49 @@ class OrderCounter(Base):
 
     day: Mapped[date] = mapped_column(Date, primary_key=True)
     last_value: Mapped[int] = mapped_column(Integer, nullable=False, default=0)
+
+
+class OrderRollup(Base):
+    """Orders summed per restaurant-local day, location, type, payment method and current status: what the
+    dashboard and the end-of-day report read, so their cost does not grow with the number of orders. Kept in the
+    transactions that place an order and move its status (`orders.rollups`)."""
+
+    __tablename__ = "order_rollups"
+
+    day: Mapped[date] = mapped_column(Date, primary_key=True)
+    location_id: Mapped[str] = mapped_column(String(32), primary_key=True)
+    order_type: Mapped[str] = mapped_column(String(16), primary_key=True)
+    payment_method: Mapped[str] = mapped_column(String(16), primary_key=True)
+    status: Mapped[str] = mapped_column(String(20), primary_key=True)
+    orders: Mapped[int] = mapped_column(Integer, nullable=False, default=0)
+    subtotal_cents: Mapped[int] = mapped_column(Integer, nullable=False, default=0)
+    discount_cents: Mapped[int] = mapped_column(Integer, nullable=False, default=0)
+    delivery_fee_cents: Mapped[int] = mapped_column(Integer, nullable=False, default=0)
+    tax_cents: Mapped[int] = mapped_column(Integer, nullable=False, default=0)
+    tip_cents: Mapped[int] = mapped_column(Integer, nullable=False, default=0)
+    total_cents: Mapped[int] = mapped_column(Integer, nullable=False, default=0)
+
+
+class HourRollup(Base):
+    """Orders not cancelled and their totals per restaurant-local day, hour and location (revenue by hour)."""
+
+    __tablename__ = "hour_rollups"
+
+    day: Mapped[date] = mapped_column(Date, primary_key=True)
+    hour: Mapped[int] = mapped_column(Integer, primary_key=True)
+    location_id: Mapped[str] = mapped_column(String(32), primary_key=True)
+    orders: Mapped[int] = mapped_column(Integer, nullable=False, default=0)
+    total_cents: Mapped[int] = mapped_column(Integer, nullable=False, default=0)
+
+
+class ItemRollup(Base):
+    """Quantities sold per restaurant-local day, location and menu item (under the name it was ordered by)."""
+
+    __tablename__ = "item_rollups"
+
+    day: Mapped[date] = mapped_column(Date, primary_key=True)
+    location_id: Mapped[str] = mapped_column(String(32), primary_key=True)
+    menu_item_id: Mapped[str] = mapped_column(String(32), primary_key=True)
+    name: Mapped[str] = mapped_column(String(120), primary_key=True)
+    quantity: Mapped[int] = mapped_column(Integer, nullable=False, default=0)
+    subtotal_cents: Mapped[int] = mapped_column(Integer, nullable=False, default=0)

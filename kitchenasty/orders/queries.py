@@ -24,6 +24,7 @@ from kitchenasty.customers.models import Customer
 from kitchenasty.locations.hours import DayHours
 from kitchenasty.locations.models import DiningTable, Location, OperatingHour
 from kitchenasty.menu.models import Category, Mealtime, MenuItem, MenuOption, MenuOptionValue, menu_item_mealtimes
+from kitchenasty.orders import rollups
 from kitchenasty.orders.checks import MenuItemRule, MenuOptionRule, MenuValueRule, OrderNotFound
 from kitchenasty.orders.models import Order, OrderCounter, OrderItem, OrderItemOption, OrderStatusChange
 from kitchenasty.orders.schemas import OrderOut
@@ -341,7 +342,7 @@ _INSERT_ORDER = insert(orders_t)
 _INSERT_ITEMS = insert(items_t)
 _INSERT_OPTIONS = insert(item_options_t)
 _INSERT_CHANGE = insert(changes_t)
-_CURRENT_STATUS = select(orders_t.c.status, orders_t.c.order_type, orders_t.c.customer_id).where(
+_CURRENT_STATUS = select(orders_t.c.status, orders_t.c.customer_id, *rollups.ROLLUP_COLUMNS).where(
     orders_t.c.id == bindparam("order_id")
 )
 _MOVE_STATUS = (
@@ -381,7 +382,7 @@ def insert_status_change(session: Any, change: Mapping[str, Any]) -> None:
 
 
 def current_status(session: Any, order_id: str) -> Any:
-    """(status, order_type, customer_id) of an order, or None."""
+    """(status, order_type, customer_id and what the rollups need) of an order, or None."""
     return fast(session).execute(_CURRENT_STATUS, {"order_id": order_id}).first()
 
 

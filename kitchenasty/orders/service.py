@@ -31,7 +31,7 @@ from kitchenasty.core.security import Principal, constant_time_equals
 from kitchenasty.coupons.service import AppliedCoupon, CouponService, customer_key
 from kitchenasty.locations.hours import DayHours
 from kitchenasty.menu import queries as menu_queries
-from kitchenasty.orders import checks, queries
+from kitchenasty.orders import checks, queries, rollups
 from kitchenasty.orders.catalog import Catalog
 from kitchenasty.orders.checks import Line, OrderNotFound, OrderRequest, OrderSettings, Totals, refuse
 from kitchenasty.orders.events import OrderCreated, OrderStatusChanged
@@ -230,9 +230,12 @@ class OrderService:
             "request_fingerprint": print_,
             "created_at": now,
             "updated_at": now,
+            "local_day": day,
+            "local_hour": now.astimezone(req.cfg.tz).hour,
         }
         items, options = _line_rows(order_id, plan.lines)
         queries.insert_order(session, order, items, options)
+        rollups.order_placed(session, order, items)
         if plan.coupon is not None:
             self.coupons.redeem_in(session, plan.coupon, order_id=order_id, now=now)
         queries.insert_status_change(
@@ -320,6 +323,7 @@ class OrderService:
             now = utcnow()
             if not queries.move_status(session, order_id, previous, status, now):
                 raise Conflict("The order changed meanwhile; please reload it", code="ORDER_CHANGED")
+            rollups.status_moved(session, current, status)
             if status == "CANCELLED":
                 self._release(session, order_id)
             queries.insert_status_change(

@@ -85,11 +85,20 @@ async def _rule(client: AsyncTestClient[Litestar], headers: dict[str, str]) -> s
     return response.json()["data"]["id"]
 
 
-async def _failed_delivery(client: AsyncTestClient[Litestar], services: Services, headers: dict[str, str]) -> str:
+async def _failed_delivery(
+    client: AsyncTestClient[Litestar], services: Services, headers: dict[str, str], *, failed: bool = False
+) -> str:
+    from sqlalchemy import update
+
     from kitchenasty.core import outbox
 
     row = outbox.message_row(channel="email", source="test", recipient="x@example.com", subject="s", body="b")
     await services.db.run_write(lambda session: outbox.insert_messages(session, [row]))
+    if failed:
+        async with services.db.transaction() as session:
+            await session.execute(
+                update(outbox.OutboxMessage).where(outbox.OutboxMessage.id == row["id"]).values(status="FAILED")
+            )
     return row["id"]
 
 
@@ -145,6 +154,20 @@ SCENARIOS: dict[tuple[str, str], Scenario] = {
         "delivery",
         lambda c, s, h: _then(
             _failed_delivery(c, s, h), lambda i: c.post(f"/api/automation/deliveries/{i}/retry", headers=h)
+        ),
+    ),
+    ("POST", "/api/automation/deliveries/retry-failed"): Scenario(
+        "delivery",
+        lambda c, s, h: _then(
+            _failed_delivery(c, s, h, failed=True),
+            lambda _: c.post("/api/automation/deliveries/retry-failed", headers=h),
+        ),
+    ),
+    ("POST", "/api/automation/deliveries/failures/seen"): Scenario(
+        "delivery",
+        lambda c, s, h: _then(
+            _failed_delivery(c, s, h, failed=True),
+            lambda _: c.post("/api/automation/deliveries/failures/seen", headers=h),
         ),
     ),
     ("POST", "/api/settings/mail/test"): Scenario(

@@ -6,5 +6,7 @@ MATRIX = {
     ("DELETE", "/api/automation-rules/{rule_id:str}"): "admin",
     ("GET", "/api/automation/deliveries"): "manager",
     ("POST", "/api/automation/deliveries/{delivery_id:str}/retry"): "manager",
+    ("POST", "/api/automation/deliveries/retry-failed"): "manager",
+    ("POST", "/api/automation/deliveries/failures/seen"): "manager",
     ("POST", "/api/settings/mail/test"): "admin",
 }

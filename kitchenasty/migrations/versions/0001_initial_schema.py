@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises: 
-Create Date: 2026-12-02 03:05:06.432320
+Create Date: 2026-12-02 03:20:12.552990
 """
 
 from __future__ import annotations
@@ -114,6 +114,14 @@ def upgrade() -> None:
     with op.batch_alter_table('events', schema=None) as batch_op:
         batch_op.create_index('ix_events_unprocessed', ['processed_at', 'created_at'], unique=False)
 
+    op.create_table('hour_rollups',
+    sa.Column('day', sa.Date(), nullable=False),
+    sa.Column('hour', sa.Integer(), nullable=False),
+    sa.Column('location_id', sa.String(length=32), nullable=False),
+    sa.Column('orders', sa.Integer(), nullable=False),
+    sa.Column('total_cents', sa.Integer(), nullable=False),
+    sa.PrimaryKeyConstraint('day', 'hour', 'location_id', name=op.f('pk_hour_rollups'))
+    )
     op.create_table('invite_tokens',
     sa.Column('token_hash', sa.String(length=64), nullable=False),
     sa.Column('email', sa.String(length=254), nullable=False),
@@ -126,6 +134,15 @@ def upgrade() -> None:
     sa.Column('id', sa.String(length=32), nullable=False),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_invite_tokens')),
     sa.UniqueConstraint('token_hash', name=op.f('uq_invite_tokens_token_hash'))
+    )
+    op.create_table('item_rollups',
+    sa.Column('day', sa.Date(), nullable=False),
+    sa.Column('location_id', sa.String(length=32), nullable=False),
+    sa.Column('menu_item_id', sa.String(length=32), nullable=False),
+    sa.Column('name', sa.String(length=120), nullable=False),
+    sa.Column('quantity', sa.Integer(), nullable=False),
+    sa.Column('subtotal_cents', sa.Integer(), nullable=False),
+    sa.PrimaryKeyConstraint('day', 'location_id', 'menu_item_id', 'name', name=op.f('pk_item_rollups'))
     )
     op.create_table('locations',
     sa.Column('name', sa.String(length=120), nullable=False),
@@ -161,6 +178,21 @@ def upgrade() -> None:
     sa.Column('day', sa.Date(), nullable=False),
     sa.Column('last_value', sa.Integer(), nullable=False),
     sa.PrimaryKeyConstraint('day', name=op.f('pk_order_counters'))
+    )
+    op.create_table('order_rollups',
+    sa.Column('day', sa.Date(), nullable=False),
+    sa.Column('location_id', sa.String(length=32), nullable=False),
+    sa.Column('order_type', sa.String(length=16), nullable=False),
+    sa.Column('payment_method', sa.String(length=16), nullable=False),
+    sa.Column('status', sa.String(length=20), nullable=False),
+    sa.Column('orders', sa.Integer(), nullable=False),
+    sa.Column('subtotal_cents', sa.Integer(), nullable=False),
+    sa.Column('discount_cents', sa.Integer(), nullable=False),
+    sa.Column('delivery_fee_cents', sa.Integer(), nullable=False),
+    sa.Column('tax_cents', sa.Integer(), nullable=False),
+    sa.Column('tip_cents', sa.Integer(), nullable=False),
+    sa.Column('total_cents', sa.Integer(), nullable=False),
+    sa.PrimaryKeyConstraint('day', 'location_id', 'order_type', 'payment_method', 'status', name=op.f('pk_order_rollups'))
     )
     op.create_table('password_reset_tokens',
     sa.Column('token_hash', sa.String(length=64), nullable=False),
@@ -249,6 +281,7 @@ def upgrade() -> None:
     sa.Column('lease_until', kitchenasty.core.schema.UTCDateTime(), nullable=True),
     sa.Column('last_error', sa.Text(), nullable=True),
     sa.Column('sent_at', kitchenasty.core.schema.UTCDateTime(), nullable=True),
+    sa.Column('failure_seen_at', kitchenasty.core.schema.UTCDateTime(), nullable=True),
     sa.Column('id', sa.String(length=32), nullable=False),
     sa.Column('created_at', kitchenasty.core.schema.UTCDateTime(), nullable=False),
     sa.Column('updated_at', kitchenasty.core.schema.UTCDateTime(), nullable=False),
@@ -341,6 +374,8 @@ def upgrade() -> None:
     sa.Column('payment_method', sa.String(length=16), nullable=False),
     sa.Column('idempotency_key', sa.String(length=128), nullable=True),
     sa.Column('request_fingerprint', sa.String(length=64), nullable=True),
+    sa.Column('local_day', sa.Date(), nullable=False),
+    sa.Column('local_hour', sa.Integer(), nullable=False),
     sa.Column('id', sa.String(length=32), nullable=False),
     sa.Column('created_at', kitchenasty.core.schema.UTCDateTime(), nullable=False),
     sa.Column('updated_at', kitchenasty.core.schema.UTCDateTime(), nullable=False),
@@ -354,6 +389,7 @@ def upgrade() -> None:
     sa.UniqueConstraint('tracking_token', name=op.f('uq_orders_tracking_token'))
     )
     with op.batch_alter_table('orders', schema=None) as batch_op:
+        batch_op.create_index('ix_orders_created', ['created_at'], unique=False)
         batch_op.create_index('ix_orders_customer_created', ['customer_id', 'created_at'], unique=False)
         batch_op.create_index('ix_orders_location_created', ['location_id', 'created_at'], unique=False)
         batch_op.create_index('ix_orders_status_created', ['status', 'created_at'], unique=False)
@@ -502,6 +538,7 @@ def downgrade() -> None:
         batch_op.drop_index('ix_orders_status_created')
         batch_op.drop_index('ix_orders_location_created')
         batch_op.drop_index('ix_orders_customer_created')
+        batch_op.drop_index('ix_orders_created')
 
     op.drop_table('orders')
     with op.batch_alter_table('menu_items', schema=None) as batch_op:
@@ -526,9 +563,12 @@ def downgrade() -> None:
     op.drop_table('categories')
     op.drop_table('site_settings')
     op.drop_table('password_reset_tokens')
+    op.drop_table('order_rollups')
     op.drop_table('order_counters')
     op.drop_table('locations')
+    op.drop_table('item_rollups')
     op.drop_table('invite_tokens')
+    op.drop_table('hour_rollups')
     with op.batch_alter_table('events', schema=None) as batch_op:
         batch_op.drop_index('ix_events_unprocessed')
 

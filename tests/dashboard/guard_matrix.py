@@ -1,0 +1,3 @@
+MATRIX = {
+    ("GET", "/api/dashboard/stats"): "staff",
+}

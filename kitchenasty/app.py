@@ -31,10 +31,10 @@ from kitchenasty.web.errors import page_aware
 
 
 def _domain_routes() -> list[Any]:
-    from kitchenasty.audit.routes import ROUTES as audit_routes
     from kitchenasty.automation.routes import ROUTES as automation_routes
     from kitchenasty.coupons.routes import ROUTES as coupon_routes
     from kitchenasty.dashboard.routes import ROUTES as dashboard_routes
+    from kitchenasty.developer.routes import ROUTES as developer_routes
     from kitchenasty.locations.routes import ROUTES as location_routes
     from kitchenasty.menu.routes import ROUTES as menu_routes
     from kitchenasty.orders.routes import ROUTES as order_routes
@@ -48,7 +48,7 @@ def _domain_routes() -> list[Any]:
         *order_routes,
         *socket_routes,
         *automation_routes,
-        *audit_routes,
+        *developer_routes,
         *dashboard_routes,
         *web_routes,
     ]
@@ -73,6 +73,7 @@ def create_app(settings: BootSettings, *, services: Services | None = None) -> L
     async def on_startup(app: Litestar) -> None:
         await services.db.start_checkpoints()
         await services.automation.start()
+        services.metrics.start(services.db)
         # Everything imported and built so far lives as long as the process: move it out of the cyclic GC's
         # view, so full collections during service only walk request-time objects (shorter pauses under load).
         gc.collect()
@@ -82,6 +83,7 @@ def create_app(settings: BootSettings, *, services: Services | None = None) -> L
     async def on_shutdown(app: Litestar) -> None:
         await backups.stop()
         await services.automation.stop()
+        await services.metrics.stop()
         await services.db.dispose()
 
     def provide_services() -> Services:
@@ -117,7 +119,7 @@ def create_app(settings: BootSettings, *, services: Services | None = None) -> L
         logging_config=None,
     )
     document_operations(app)
-    app.asgi_handler = with_nosniff(app.asgi_handler)
+    app.asgi_handler = with_nosniff(app.asgi_handler, services.metrics)
     app.state.services = services
     app.state.db = services.db
     app.state.tokens = services.tokens

@@ -8,6 +8,7 @@ MODEL_MODULES = (
     "kitchenasty.core.events",
     "kitchenasty.core.outbox",
     "kitchenasty.core.audit",
+    "kitchenasty.core.metrics",
     "kitchenasty.locations.models",
     "kitchenasty.staff.models",
     "kitchenasty.customers.models",

@@ -8,7 +8,6 @@ from typing import TypeAlias
 
 from litestar.di import NamedDependency
 
-from kitchenasty.audit.service import AuditService
 from kitchenasty.auth.service import AuthService
 from kitchenasty.auth.sessions import SessionDirectory, SessionsEnded
 from kitchenasty.automation.service import AutomationService
@@ -17,11 +16,13 @@ from kitchenasty.core.config import BootSettings, SiteSettingsSources
 from kitchenasty.core.db import Database
 from kitchenasty.core.events import EventBus
 from kitchenasty.core.links import Dependents
+from kitchenasty.core.metrics import RequestMetrics
 from kitchenasty.core.realtime import RoomPublisher
 from kitchenasty.core.security import TokenCodec
 from kitchenasty.coupons.service import CouponService
 from kitchenasty.customers.service import CustomerService
 from kitchenasty.dashboard.service import DashboardService
+from kitchenasty.developer.service import AuditService, MetricsService
 from kitchenasty.locations.service import LocationChanged, LocationService
 from kitchenasty.menu import queries as menu_queries
 from kitchenasty.menu.events import MenuChanged
@@ -53,6 +54,8 @@ class Services:
     automation: AutomationService
     audit: AuditService
     dashboard: DashboardService
+    metrics: RequestMetrics
+    request_metrics: MetricsService
 
 
 def build_services(boot: BootSettings, db: Database | None = None) -> Services:
@@ -68,6 +71,7 @@ def build_services(boot: BootSettings, db: Database | None = None) -> Services:
     sessions = SessionDirectory(db)
     coupons = CouponService(db, settings)
     dependents = _dependents()
+    metrics = RequestMetrics()
     services = Services(
         boot=boot,
         db=db,
@@ -87,6 +91,8 @@ def build_services(boot: BootSettings, db: Database | None = None) -> Services:
         automation=AutomationService(db, settings, boot),
         audit=AuditService(db),
         dashboard=DashboardService(db, settings),
+        metrics=metrics,
+        request_metrics=MetricsService(db, metrics),
     )
     _subscribe(services)
     audit.mask_json_columns("site_settings", settings_audit_changes)

@@ -40,7 +40,7 @@ class Order(IdMixin, TimestampMixin, Base):
     payment_method: Mapped[str] = mapped_column(String(16), nullable=False, default="CASH")
     idempotency_key: Mapped[str | None] = mapped_column(String(128), unique=True)
     request_fingerprint: Mapped[str | None] = mapped_column(String(64))
-    local_day: Mapped[date] = mapped_column(Date, nullable=False)
+    local_day: Mapped[date] = mapped_column(Date, nullable=False, default=lambda: utcnow().date())
     """The restaurant-local day and hour the order was placed in: its bucket in the rollups, fixed at placement
     (a later change of time zone does not move it)."""
     local_hour: Mapped[int] = mapped_column(Integer, nullable=False, default=0)

@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises: 
-Create Date: 2026-12-02 03:20:12.552990
+Create Date: 2026-12-02 03:24:32.441029
 """
 
 from __future__ import annotations
@@ -204,6 +204,28 @@ def upgrade() -> None:
     sa.Column('id', sa.String(length=32), nullable=False),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_password_reset_tokens')),
     sa.UniqueConstraint('token_hash', name=op.f('uq_password_reset_tokens_token_hash'))
+    )
+    op.create_table('request_metrics',
+    sa.Column('hour', sa.DateTime(), nullable=False),
+    sa.Column('method', sa.String(length=8), nullable=False),
+    sa.Column('path', sa.String(length=300), nullable=False),
+    sa.Column('requests', sa.Integer(), nullable=False),
+    sa.Column('errors', sa.Integer(), nullable=False),
+    sa.Column('total_ms', sa.Float(), nullable=False),
+    sa.Column('b0', sa.Integer(), nullable=False),
+    sa.Column('b1', sa.Integer(), nullable=False),
+    sa.Column('b2', sa.Integer(), nullable=False),
+    sa.Column('b3', sa.Integer(), nullable=False),
+    sa.Column('b4', sa.Integer(), nullable=False),
+    sa.Column('b5', sa.Integer(), nullable=False),
+    sa.Column('b6', sa.Integer(), nullable=False),
+    sa.Column('b7', sa.Integer(), nullable=False),
+    sa.Column('b8', sa.Integer(), nullable=False),
+    sa.Column('b9', sa.Integer(), nullable=False),
+    sa.Column('b10', sa.Integer(), nullable=False),
+    sa.Column('b11', sa.Integer(), nullable=False),
+    sa.Column('b12', sa.Integer(), nullable=False),
+    sa.PrimaryKeyConstraint('hour', 'method', 'path', name=op.f('pk_request_metrics'))
     )
     op.create_table('site_settings',
     sa.Column('id', sa.String(length=16), nullable=False),
@@ -562,6 +584,7 @@ def downgrade() -> None:
 
     op.drop_table('categories')
     op.drop_table('site_settings')
+    op.drop_table('request_metrics')
     op.drop_table('password_reset_tokens')
     op.drop_table('order_rollups')
     op.drop_table('order_counters')

@@ -1,4 +1,4 @@
-"""`/api/developer/audit-logs`: the audit log, for the owner (SUPER_ADMIN), as in the original."""
+"""`/api/developer`: the audit log (SUPER_ADMIN) and request metrics (MANAGER and up), as in the original."""
 
 from __future__ import annotations
 
@@ -7,13 +7,14 @@ from typing import Annotated, Any
 from litestar import Controller, get
 from litestar.params import QueryParameter
 
-from kitchenasty.audit.schemas import AuditEntryOut
-from kitchenasty.core.api import Page, PageParams, page
-from kitchenasty.core.guards import admin_only
+from kitchenasty.core.api import Ok, Page, PageParams, ok, page
+from kitchenasty.core.guards import admin_only, manager_or_admin
 from kitchenasty.core.http import LimitQuery, PageQuery
+from kitchenasty.developer.schemas import AuditEntryOut, EndpointMetrics, MetricsOut
 from kitchenasty.services import ServicesDep
 
 Filter = Annotated[str | None, QueryParameter(max_length=120)]
+Hours = Annotated[int, QueryParameter(name="hours", ge=1, le=168, description="How many hours back (1-168)")]
 
 
 class AuditController(Controller):
@@ -36,6 +37,14 @@ class AuditController(Controller):
             params, entity=entity, action=action, search=search, user_id=user_id
         )
         return page(items, page=params.page, limit=params.limit, total=total)
+
+    @get("/metrics", guards=[manager_or_admin], summary="Requests, errors and latency per hour")
+    async def metrics(self, services: ServicesDep, hours: Hours = 24) -> Ok[MetricsOut]:
+        return ok(await services.request_metrics.summary(hours))
+
+    @get("/metrics/endpoints", guards=[manager_or_admin], summary="Requests, errors and latency per endpoint")
+    async def endpoint_metrics(self, services: ServicesDep, hours: Hours = 24) -> Ok[list[EndpointMetrics]]:
+        return ok(await services.request_metrics.endpoints(hours))
 
 
 ROUTES: list[Any] = [AuditController]

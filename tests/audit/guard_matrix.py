@@ -1,3 +1,0 @@
-MATRIX = {
-    ("GET", "/api/developer/audit-logs"): "admin",
-}

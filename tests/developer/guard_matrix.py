@@ -1,0 +1,5 @@
+MATRIX = {
+    ("GET", "/api/developer/audit-logs"): "admin",
+    ("GET", "/api/developer/metrics"): "manager",
+    ("GET", "/api/developer/metrics/endpoints"): "manager",
+}

@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any, NamedTuple, TypeVar
 
-from sqlalchemy import ColumnElement, Table, bindparam, delete, func, or_, select, update
+from sqlalchemy import ColumnElement, Table, bindparam, case, delete, func, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import Session, selectinload
 
@@ -37,9 +37,9 @@ R = TypeVar("R")
 
 menu_items_t = table_of(MenuItem)
 
-_STOCK_OF = select(menu_items_t.c.id, menu_items_t.c.stock_qty).where(
-    menu_items_t.c.id.in_(bindparam("ids", expanding=True))
-)
+_STOCK_OF = select(
+    menu_items_t.c.id, case((menu_items_t.c.is_sold_out.is_(True), 0), else_=menu_items_t.c.stock_qty)
+).where(menu_items_t.c.id.in_(bindparam("ids", expanding=True)))
 _TAKE_STOCK = (
     update(menu_items_t)
     .where(menu_items_t.c.id == bindparam("item_id"), menu_items_t.c.stock_qty >= bindparam("qty"))
@@ -53,7 +53,7 @@ _GIVE_STOCK = (
 
 
 def stock_of(session: Any, item_ids: Sequence[str]) -> dict[str, int]:
-    """The current stock of these items (those that exist)."""
+    """What can be sold of these items now (those that exist): their stock, none of one marked sold out."""
     return dict(fast(session).execute(_STOCK_OF, {"ids": list(item_ids)}).all())
 
 

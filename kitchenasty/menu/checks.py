@@ -7,8 +7,8 @@ from __future__ import annotations
 from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from decimal import Decimal
-from typing import TYPE_CHECKING, Literal, Protocol, TypeVar
+from decimal import ROUND_HALF_UP, Decimal
+from typing import TYPE_CHECKING, Any, Literal, Protocol, TypeVar
 
 from kitchenasty.core.errors import NotFound, ValidationFailed
 from kitchenasty.core.validate import bounded_cents, not_blank
@@ -20,7 +20,10 @@ if TYPE_CHECKING:
 T = TypeVar("T")
 MAX_PRICE_CENTS = 100_000_00
 
-UnavailableReason = Literal["OUT_OF_STOCK", "NOT_NOW"]
+UnavailableReason = Literal["SOLD_OUT", "OUT_OF_STOCK", "NOT_NOW"]
+ItemAvailability = Literal["AVAILABLE", "HIDDEN", "SOLD_OUT", "OUT_OF_STOCK"]
+"""An item's state as the back office lists it: hidden (it, or a category above it, is inactive), marked sold out,
+out of stock (tracked, none left), or available (mealtime windows aside: they depend on the clock)."""
 DisplayType = Literal["SELECT", "RADIO", "CHECKBOX", "QUANTITY"]
 SINGLE_CHOICE: frozenset[str] = frozenset({"SELECT", "RADIO"})
 
@@ -83,6 +86,64 @@ def check_parent(category_id: str, parent_id: str, parents: Mapping[str, str | N
         ancestor = parents.get(ancestor)
 
 
+def field_error(key: str, message: str, code: str) -> ValidationFailed:
+    """A refusal about one field of the request (`key`: its JSON name), which a form shows next to that field."""
+    return ValidationFailed(message, code=code, details=[{"key": key, "message": message}])
+
+
+def subtree(category_id: str, parents: Mapping[str, str | None]) -> list[str]:
+    """`category_id` and every category below it, at any depth (`parents` maps every category to its parent)."""
+    children: dict[str | None, list[str]] = {}
+    for child, parent in parents.items():
+        children.setdefault(parent, []).append(child)
+    found: list[str] = []
+    todo = [category_id]
+    while todo:
+        current = todo.pop()
+        if current in found:  # a cycle in bad data; never loop
+            continue
+        found.append(current)
+        todo.extend(children.get(current, ()))
+    return found
+
+
+def hidden_categories(states: Mapping[str, tuple[str | None, bool]]) -> frozenset[str]:
+    """The categories the storefront does not show: inactive ones and every one below them (`states` maps each
+    category to its parent and whether it is active)."""
+    hidden: set[str] = set()
+    for category_id in states:
+        seen: set[str] = set()
+        current: str | None = category_id
+        while current is not None and current in states and current not in seen:
+            seen.add(current)
+            parent, active = states[current]
+            if not active:
+                hidden.add(category_id)
+                break
+            current = parent
+    return frozenset(hidden)
+
+
+def sibling_order(ids: Sequence[str], siblings: Mapping[str, str]) -> list[str]:
+    """`ids` checked as the new order of all the categories under one parent (`siblings`: their id -> name): each
+    of them once, and nothing else."""
+    if len(set(ids)) != len(ids):
+        raise field_error("ids", "A category appears more than once in the new order.", "INVALID_ORDER")
+    strangers = [i for i in ids if i not in siblings]
+    if strangers:
+        raise field_error(
+            "ids", f"These categories are not under this parent: {', '.join(strangers)}.", "INVALID_ORDER"
+        )
+    missing = [name for i, name in siblings.items() if i not in set(ids)]
+    if missing:
+        raise field_error(
+            "ids",
+            f"The new order must list every category under this parent; missing: {', '.join(sorted(missing))}.",
+            "INVALID_ORDER",
+        )
+    return list(ids)
+
+
 # ---------------------------------------------------------------- the storefront's location
 
 
@@ -124,19 +185,49 @@ def out_of_stock(track_stock: bool, stock_qty: int) -> bool:
 
 
 def unavailable_reason(
-    *, track_stock: bool, stock_qty: int, window_ids: Sequence[str], open_ids: frozenset[str]
+    *,
+    track_stock: bool,
+    stock_qty: int,
+    window_ids: Sequence[str],
+    open_ids: frozenset[str],
+    sold_out: bool = False,
 ) -> UnavailableReason | None:
     """Why an item cannot be ordered right now, or None when it can.
 
-    `window_ids` are the item's active mealtimes. An item with none sells whenever the location does; an item with
-    some sells only while one of them is open (`open_ids`, from `open_windows`). Order placement applies the same
-    rule. Stock is checked first: sold out beats "not now".
+    `sold_out` is the back office's flag. `window_ids` are the item's active mealtimes. An item with none sells
+    whenever the location does; an item with some sells only while one of them is open (`open_ids`, from
+    `open_windows`). Order placement applies the same rule. Sold out (marked, or no stock left) beats "not now".
     """
+    if sold_out:
+        return "SOLD_OUT"
     if out_of_stock(track_stock, stock_qty):
         return "OUT_OF_STOCK"
     if window_ids and not any(w in open_ids for w in window_ids):
         return "NOT_NOW"
     return None
+
+
+def item_availability(
+    *, is_active: bool, category_hidden: bool, sold_out: bool, track_stock: bool, stock_qty: int
+) -> ItemAvailability:
+    """What the back office's item list says of an item (see `ItemAvailability`); hidden beats sold out."""
+    if not is_active or category_hidden:
+        return "HIDDEN"
+    if sold_out:
+        return "SOLD_OUT"
+    if out_of_stock(track_stock, stock_qty):
+        return "OUT_OF_STOCK"
+    return "AVAILABLE"
+
+
+def check_can_sell_again(name: str, track_stock: bool, stock_qty: int) -> None:
+    """An item marked available again must have something to sell: a stock-tracked item needs stock first."""
+    if out_of_stock(track_stock, stock_qty):
+        raise field_error(
+            "stockQty",
+            f"{name} tracks its stock and none is left; enter how many are in stock to sell it again.",
+            "NO_STOCK",
+        )
 
 
 class _Served(Protocol):
@@ -173,7 +264,7 @@ def availability_note(reason: UnavailableReason | None, mealtimes: Sequence[_Ser
     be ordered. `mealtimes` are the item's active mealtimes."""
     if reason is None:
         return None
-    if reason == "OUT_OF_STOCK":
+    if reason in ("SOLD_OUT", "OUT_OF_STOCK"):
         return "Sold out"
     if not mealtimes:
         return "Not available right now"
@@ -310,3 +401,158 @@ def replacement_options(existing: Mapping[str, Collection[str]], options: Sequen
                     f"Value {value.id} does not belong to option '{spec.name}'", code="INVALID_OPTION"
                 )
     return specs
+
+
+# ---------------------------------------------------------------- duplicating an item
+
+COPY_SUFFIX = " (copy)"
+NAME_MAX = 120
+SLUG_MAX = 120
+
+
+def copy_name(name: str) -> str:
+    """ "<name> (copy)", the name cut short where it would not fit."""
+    return name[: NAME_MAX - len(COPY_SUFFIX)].rstrip() + COPY_SUFFIX
+
+
+def current_options(options: Iterable[Any]) -> list[OptionSpec]:
+    """An item's option groups as they are now (loaded rows), to be written again as new rows: active groups with
+    their active values, retired ones left behind."""
+    return [
+        OptionSpec(
+            name=o.name,
+            display_type=o.display_type,
+            is_required=o.is_required,
+            min_select=o.min_select,
+            max_select=o.max_select,
+            sort_order=o.sort_order,
+            values=tuple(
+                ValueSpec(v.name, v.price_modifier_cents, v.is_default, sort_order=v.sort_order)
+                for v in o.values
+                if v.is_active
+            ),
+        )
+        for o in options
+        if o.is_active and any(v.is_active for v in o.values)
+    ]
+
+
+def copy_slug_prefix(slug: str) -> str:
+    """What every slug `copy_slug` may pick starts with (the caller fetches the slugs `taken` by it)."""
+    return slug[: SLUG_MAX - 30].rstrip("-")
+
+
+def copy_slug(slug: str, taken: Collection[str]) -> str:
+    """The first free one of "<slug>-copy", "<slug>-copy-2", "<slug>-copy-3"… (`taken`: the slugs in use that
+    start with `copy_slug_prefix(slug)`), the slug cut short where it would not fit."""
+    n = 1
+    while True:
+        suffix = "-copy" if n == 1 else f"-copy-{n}"
+        candidate = slug[: SLUG_MAX - len(suffix)].rstrip("-") + suffix
+        if candidate not in taken:
+            return candidate
+        n += 1
+
+
+# ---------------------------------------------------------------- changing a category's prices by a percentage
+
+CENT = Decimal("0.01")
+PERCENT_MIN = Decimal(-50)
+PERCENT_MAX = Decimal(200)
+ROUND_STEP_MAX_CENTS = 100_00
+
+
+def reprice_percent(percent: Decimal) -> Decimal:
+    """A price change in percent: between -50 and +200, at most two decimals."""
+    if not percent.is_finite() or not PERCENT_MIN <= percent <= PERCENT_MAX:
+        raise field_error("percent", "The percentage must be between -50 and +200.", "INVALID_PERCENT")
+    if percent != percent.quantize(CENT):
+        raise field_error("percent", "The percentage can have at most 2 decimals.", "INVALID_PERCENT")
+    return percent
+
+
+def round_step_cents(round_to: Decimal | None) -> int:
+    """The step new prices are rounded to, in cents (1: to the cent); `roundTo` from 0.01 to 100.00."""
+    if round_to is None:
+        return 1
+    message = "Prices can be rounded to a step from 0.01 to 100.00."
+    if not round_to.is_finite() or not CENT <= round_to <= Decimal(ROUND_STEP_MAX_CENTS).scaleb(-2):
+        raise field_error("roundTo", message, "INVALID_ROUNDING")
+    if round_to != round_to.quantize(CENT):
+        raise field_error("roundTo", "The rounding step can have at most 2 decimals.", "INVALID_ROUNDING")
+    return int(round_to * 100)
+
+
+def scaled_cents(cents: int, percent: Decimal, step: int) -> int:
+    """`cents` changed by `percent` and rounded half up (away from zero on a tie) to a multiple of `step` cents, in
+    one rounding of the exact Decimal result; never through a float."""
+    exact = Decimal(cents) * (100 + percent) / 100
+    return int((exact / step).quantize(Decimal(1), rounding=ROUND_HALF_UP)) * step
+
+
+@dataclass(frozen=True)
+class ModifierChange:
+    value_id: str
+    option: str
+    value: str
+    before: int
+    after: int
+
+
+@dataclass(frozen=True)
+class PriceChange:
+    """One item's new price (and its option values' new modifiers), in cents."""
+
+    item_id: str
+    name: str
+    before: int
+    after: int
+    modifiers: tuple[ModifierChange, ...] = ()
+
+
+def _too_high(what: str, cents: int) -> ValidationFailed:
+    return field_error(
+        "percent",
+        f"{what} would become {_amount(cents)}, above the maximum of {_amount(MAX_PRICE_CENTS)}.",
+        "PRICE_TOO_HIGH",
+    )
+
+
+def _amount(cents: int) -> str:
+    return f"{Decimal(cents).scaleb(-2):,.2f}"
+
+
+def reprice(items: Iterable[Any], percent: Decimal, step: int, *, include_modifiers: bool) -> list[PriceChange]:
+    """Every item's price changed by `percent` (and, with `include_modifiers`, its active option values' price
+    modifiers too), rounded to `step` cents. `items` are loaded `menu_items` rows with their options and values.
+    Refused as a whole when a price would pass the maximum or an option would take a line below zero. Returns the
+    items where something changed."""
+    changes: list[PriceChange] = []
+    for item in items:
+        after = scaled_cents(item.price_cents, percent, step)
+        if after > MAX_PRICE_CENTS:
+            raise _too_high(f"The price of {item.name}", after)
+        modifiers: list[ModifierChange] = []
+        for option in item.options:
+            if not option.is_active:
+                continue
+            for value in option.values:
+                if not value.is_active:
+                    continue
+                new = value.price_modifier_cents
+                if include_modifiers:
+                    new = scaled_cents(new, percent, step)
+                    if abs(new) > MAX_PRICE_CENTS:
+                        raise _too_high(f"The price of {value.name} ({option.name}) on {item.name}", new)
+                if new < -after:
+                    raise field_error(
+                        "percent",
+                        f"{value.name} ({option.name}) would take the price of {item.name} below zero; "
+                        "change that option's price first.",
+                        "INVALID_PRICE_MODIFIER",
+                    )
+                if new != value.price_modifier_cents:
+                    modifiers.append(ModifierChange(value.id, option.name, value.name, value.price_modifier_cents, new))
+        if after != item.price_cents or modifiers:
+            changes.append(PriceChange(item.id, item.name, item.price_cents, after, tuple(modifiers)))
+    return changes

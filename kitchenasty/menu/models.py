@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from sqlalchemy import Boolean, Column, ForeignKey, Index, Integer, String, Table, Text
+from sqlalchemy import Boolean, Column, ForeignKey, Index, Integer, String, Table, Text, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from kitchenasty.core.schema import Base, IdMixin, JSONColumn, TimestampMixin
@@ -36,6 +36,9 @@ class Category(IdMixin, TimestampMixin, Base):
 
 
 class MenuItem(IdMixin, TimestampMixin, Base):
+    """A dish. `is_active` False hides it; `is_sold_out` keeps it on the menu but not orderable (one tap in the
+    back office, independent of stock: a stock-tracked item with none left is sold out as well)."""
+
     __tablename__ = "menu_items"
 
     name: Mapped[str] = mapped_column(String(120), nullable=False)
@@ -47,6 +50,7 @@ class MenuItem(IdMixin, TimestampMixin, Base):
     sort_order: Mapped[int] = mapped_column(Integer, nullable=False, default=0)
     track_stock: Mapped[bool] = mapped_column(Boolean, nullable=False, default=False)
     stock_qty: Mapped[int] = mapped_column(Integer, nullable=False, default=0)
+    is_sold_out: Mapped[bool] = mapped_column(Boolean, nullable=False, default=False, server_default=text("false"))
     order_type: Mapped[str | None] = mapped_column(String(16))
     category_id: Mapped[str] = mapped_column(
         ForeignKey("categories.id", ondelete="RESTRICT"), nullable=False, index=True

@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any, NamedTuple, TypeVar
 
-from sqlalchemy import ColumnElement, Table, bindparam, delete, func, or_, select, update
+from sqlalchemy import ColumnElement, Table, bindparam, case, delete, func, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import Session, selectinload
 
@@ -21,7 +21,7 @@ from kitchenasty.core.schema import table_of
 from kitchenasty.locations.hours import DayHours
 from kitchenasty.locations.models import Location, OperatingHour
 from kitchenasty.menu import checks
-from kitchenasty.menu.checks import OptionSpec, ValueSpec
+from kitchenasty.menu.checks import OptionSpec, PriceChange, ValueSpec
 from kitchenasty.menu.models import (
     Allergen,
     Category,
@@ -37,9 +37,9 @@ R = TypeVar("R")
 
 menu_items_t = table_of(MenuItem)
 
-_STOCK_OF = select(menu_items_t.c.id, menu_items_t.c.stock_qty).where(
-    menu_items_t.c.id.in_(bindparam("ids", expanding=True))
-)
+_STOCK_OF = select(
+    menu_items_t.c.id, case((menu_items_t.c.is_sold_out.is_(True), 0), else_=menu_items_t.c.stock_qty)
+).where(menu_items_t.c.id.in_(bindparam("ids", expanding=True)))
 _TAKE_STOCK = (
     update(menu_items_t)
     .where(menu_items_t.c.id == bindparam("item_id"), menu_items_t.c.stock_qty >= bindparam("qty"))
@@ -53,7 +53,7 @@ _GIVE_STOCK = (
 
 
 def stock_of(session: Any, item_ids: Sequence[str]) -> dict[str, int]:
-    """The current stock of these items (those that exist)."""
+    """What can be sold of these items now (those that exist): their stock, none of one marked sold out."""
     return dict(fast(session).execute(_STOCK_OF, {"ids": list(item_ids)}).all())
 
 
@@ -104,6 +104,7 @@ _ITEMS = (
         MenuItem.category_id,
         MenuItem.track_stock,
         MenuItem.stock_qty,
+        MenuItem.is_sold_out,
         MenuItem.order_type,
     )
     .where(*_ITEM_FILTER)
@@ -267,9 +268,16 @@ async def category_slug_taken(session: AsyncSession, slug: str) -> bool:
     return bool(await session.scalar(select(Category.id).where(Category.slug == slug)))
 
 
-async def category_parents(session: AsyncSession) -> dict[str, str | None]:
-    """Every category's parent (None for a root)."""
-    return dict((await session.execute(select(Category.id, Category.parent_id))).all())
+async def category_states(session: AsyncSession) -> dict[str, tuple[str | None, bool]]:
+    """Every category's parent and whether it is active."""
+    rows = await session.execute(select(Category.id, Category.parent_id, Category.is_active))
+    return {row.id: (row.parent_id, row.is_active) for row in rows}
+
+
+async def children_of(session: AsyncSession, parent_id: str | None) -> list[Category]:
+    """The categories directly under `parent_id` (None: the roots), in display order."""
+    where = Category.parent_id.is_(None) if parent_id is None else Category.parent_id == parent_id
+    return list(await session.scalars(select(Category).where(where).order_by(*_CATEGORY_ORDER)))
 
 
 async def category_has_items(session: AsyncSession, category_id: str) -> bool:
@@ -295,11 +303,15 @@ def _escape_like(text: str) -> str:
     return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
 
 
-def item_conditions(category_id: str | None, search: str | None) -> list[ColumnElement[bool]]:
-    """The back office's item filters: a category, and a case-insensitive part of the name."""
+def item_conditions(
+    category_ids: Sequence[str] | None, search: str | None, item_id: str | None = None
+) -> list[ColumnElement[bool]]:
+    """The back office's item filters: in one of these categories, a case-insensitive part of the name, one item."""
     conditions: list[ColumnElement[bool]] = []
-    if category_id:
-        conditions.append(MenuItem.category_id == category_id)
+    if category_ids is not None:
+        conditions.append(MenuItem.category_id.in_(category_ids))
+    if item_id is not None:
+        conditions.append(MenuItem.id == item_id)
     if search and search.strip():
         needle = f"%{_escape_like(search.strip().lower())}%"
         conditions.append(func.lower(MenuItem.name).like(needle, escape="\\"))
@@ -456,6 +468,45 @@ def replace_options(item: MenuItem, specs: Sequence[OptionSpec]) -> None:
             option.is_active = False
             for value in option.values:
                 value.is_active = False
+
+
+async def item_slugs_from(session: AsyncSession, prefix: str) -> set[str]:
+    """The item slugs in use that start with `prefix`."""
+    needle = f"{_escape_like(prefix)}%"
+    return set(await session.scalars(select(MenuItem.slug).where(MenuItem.slug.like(needle, escape="\\"))))
+
+
+_COPIED = ("description", "price_cents", "image", "sort_order", "track_stock", "order_type", "category_id")
+
+
+async def copy_item(session: AsyncSession, source: MenuItem, **columns: Any) -> MenuItem:
+    """A new item like `source` (loaded by `item_to_edit`) but for `columns`: its current option groups and values
+    copied (retired ones stay behind), linked to the same allergens and mealtimes."""
+    return await add_item(
+        session,
+        options=checks.current_options(source.options),
+        allergens=list(source.allergens),
+        mealtimes=list(source.mealtimes),
+        location_id=source.location_id,
+        **{name: getattr(source, name) for name in _COPIED},
+        **columns,
+    )
+
+
+async def items_to_reprice(session: AsyncSession, category_ids: Sequence[str]) -> list[MenuItem]:
+    """The items of these categories with their option groups and values loaded, in display order."""
+    stmt = select(MenuItem).where(MenuItem.category_id.in_(category_ids)).order_by(*_ITEM_ORDER)
+    return list(await session.scalars(stmt.options(selectinload(MenuItem.options).selectinload(MenuOption.values))))
+
+
+def apply_prices(items: Sequence[MenuItem], changes: Sequence[PriceChange]) -> None:
+    """Write the new prices and modifiers worked out by `checks.reprice` onto the loaded items."""
+    by_id = {i.id: i for i in items}
+    for change in changes:
+        by_id[change.item_id].price_cents = change.after
+        modifiers = {m.value_id: m.after for m in change.modifiers}
+        for value in (v for o in by_id[change.item_id].options for v in o.values if v.id in modifiers):
+            value.price_modifier_cents = modifiers[value.id]
 
 
 async def delete_item(session: AsyncSession, item_id: str) -> None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from litestar import Controller, MediaType, Response, delete, get, patch, post
+from litestar import Controller, MediaType, Response, delete, get, patch, post, put
 from litestar.openapi.datastructures import ResponseSpec
 from litestar.params import FromPath, JSONBody, QueryParameter
 from litestar.status_codes import HTTP_200_OK, HTTP_201_CREATED
@@ -19,6 +19,7 @@ from kitchenasty.menu.schemas import (
     AllergenOut,
     CategoryDetailOut,
     CategoryIn,
+    CategoryOrderIn,
     CategoryTreeOut,
     CategoryUpdateIn,
     ItemFilter,
@@ -29,6 +30,8 @@ from kitchenasty.menu.schemas import (
     MenuItemListOut,
     MenuItemOut,
     MenuItemUpdateIn,
+    RepriceIn,
+    RepriceOut,
     StoreMenu,
 )
 from kitchenasty.services import ServicesDep
@@ -57,6 +60,16 @@ class MenuController(Controller):
     ) -> Ok[list[CategoryTreeOut]]:
         return ok(await services.menu.category_tree(location_id))
 
+    @put(
+        "/categories/order",
+        guards=[manager_or_admin],
+        summary="Reorder the categories under one parent (all of them, in one request); answers the tree",
+    )
+    async def order_categories(
+        self, data: JSONBody[CategoryOrderIn], services: ServicesDep
+    ) -> Ok[list[CategoryTreeOut]]:
+        return ok(await services.menu.order_categories(data))
+
     @get("/categories/{category_id:str}")
     async def get_category(self, category_id: FromPath[str], services: ServicesDep) -> Ok[CategoryDetailOut]:
         return ok(await services.menu.get_category(category_id))
@@ -70,6 +83,17 @@ class MenuController(Controller):
         self, category_id: FromPath[str], data: JSONBody[CategoryUpdateIn], services: ServicesDep
     ) -> Ok[CategoryDetailOut]:
         return ok(await services.menu.update_category(category_id, data))
+
+    @post(
+        "/categories/{category_id:str}/reprice",
+        guards=[manager_or_admin],
+        status_code=HTTP_200_OK,
+        summary="Change every price in a category by a percentage (one transaction); answers what changed",
+    )
+    async def reprice_category(
+        self, category_id: FromPath[str], data: JSONBody[RepriceIn], services: ServicesDep
+    ) -> Ok[RepriceOut]:
+        return ok(await services.menu.reprice_category(category_id, data))
 
     @delete("/categories/{category_id:str}", guards=[admin_only], status_code=HTTP_200_OK, responses=errors(409))
     async def delete_category(self, category_id: FromPath[str], services: ServicesDep) -> Message:
@@ -85,10 +109,12 @@ class MenuController(Controller):
         page_number: PageQuery = 1,
         limit: LimitQuery = 20,
         category_id: Annotated[str | None, QueryParameter(name="categoryId", max_length=64)] = None,
+        include_subcategories: Annotated[bool, QueryParameter(name="includeSubcategories")] = False,
         search: Annotated[str | None, QueryParameter(max_length=100)] = None,
     ) -> Page[MenuItemListOut]:
         params = PageParams(page=page_number, limit=limit)
-        items, total = await services.menu.list_items(params, ItemFilter(category_id=category_id, search=search))
+        filters = ItemFilter(category_id=category_id, include_subcategories=include_subcategories, search=search)
+        items, total = await services.menu.list_items(params, filters)
         return page(items, page=params.page, limit=params.limit, total=total)
 
     @get("/items/{item_id:str}")
@@ -104,6 +130,34 @@ class MenuController(Controller):
         self, item_id: FromPath[str], data: JSONBody[MenuItemUpdateIn], services: ServicesDep
     ) -> Ok[MenuItemOut]:
         return ok(await services.menu.update_item(item_id, data))
+
+    @post(
+        "/items/{item_id:str}/sold-out",
+        guards=[manager_or_admin],
+        status_code=HTTP_200_OK,
+        summary="Mark an item sold out (it stays on the menu, not orderable); answers its list row",
+    )
+    async def mark_sold_out(self, item_id: FromPath[str], services: ServicesDep) -> Ok[MenuItemListOut]:
+        return ok(await services.menu.set_sold_out(item_id, True))
+
+    @post(
+        "/items/{item_id:str}/available",
+        guards=[manager_or_admin],
+        status_code=HTTP_200_OK,
+        summary="Mark a sold-out item available again (a stock-tracked one needs stock); answers its list row",
+    )
+    async def mark_available(self, item_id: FromPath[str], services: ServicesDep) -> Ok[MenuItemListOut]:
+        return ok(await services.menu.set_sold_out(item_id, False))
+
+    @post(
+        "/items/{item_id:str}/duplicate",
+        guards=[manager_or_admin],
+        status_code=HTTP_201_CREATED,
+        responses=errors(409),
+        summary='Copy an item as "<name> (copy)", inactive, with its options, allergens and mealtimes',
+    )
+    async def duplicate_item(self, item_id: FromPath[str], services: ServicesDep) -> Ok[MenuItemOut]:
+        return ok(await services.menu.duplicate_item(item_id))
 
     @delete("/items/{item_id:str}", guards=[admin_only], status_code=HTTP_200_OK, responses=errors(409))
     async def delete_item(self, item_id: FromPath[str], services: ServicesDep) -> Message:

@@ -9,7 +9,7 @@ from typing import Annotated, Literal
 import msgspec
 
 from kitchenasty.core.validate import ImageUrl
-from kitchenasty.menu.checks import DisplayType, UnavailableReason
+from kitchenasty.menu.checks import DisplayType, ItemAvailability, UnavailableReason
 
 OrderTypeValue = Literal["DELIVERY", "PICKUP", "DINE_IN"]
 
@@ -63,6 +63,49 @@ class CategoryUpdateIn(msgspec.Struct, kw_only=True, forbid_unknown_fields=True,
     location_id: Id | msgspec.UnsetType | None = msgspec.UNSET
 
 
+class CategoryOrderIn(msgspec.Struct, kw_only=True, forbid_unknown_fields=True, rename="camel"):
+    """`PUT /api/menu/categories/order`: every category directly under `parentId` (null: the top level), in their
+    new order."""
+
+    parent_id: Id | None = None
+    ids: Annotated[list[Id], msgspec.Meta(min_length=1, max_length=500)]
+
+
+class RepriceIn(msgspec.Struct, kw_only=True, forbid_unknown_fields=True, rename="camel"):
+    """`POST /api/menu/categories/{id}/reprice`: every item's price changed by `percent` (-50 to +200, two decimals
+    at most), rounded half up to the cent or to a multiple of `roundTo` (0.01 to 100.00); with
+    `includeSubcategories` the items of every category below it too; with `includeModifiers` the option values'
+    price modifiers change by the same percentage."""
+
+    percent: Decimal
+    include_subcategories: bool = False
+    include_modifiers: bool = False
+    round_to: Decimal | None = None
+
+
+class ModifierChangeOut(msgspec.Struct, kw_only=True, rename="camel"):
+    id: str
+    option: str
+    value: str
+    before: float
+    after: float
+
+
+class PriceChangeOut(msgspec.Struct, kw_only=True, rename="camel"):
+    id: str
+    name: str
+    before: float
+    after: float
+    modifiers: list[ModifierChangeOut]
+
+
+class RepriceOut(msgspec.Struct, kw_only=True, rename="camel"):
+    """What a reprice changed: `count` items, each with its price before and after (and its modifiers')."""
+
+    count: int
+    items: list[PriceChangeOut]
+
+
 class CategoryRef(msgspec.Struct, kw_only=True):
     id: str
     name: str
@@ -100,6 +143,7 @@ class ItemBrief(msgspec.Struct, kw_only=True, rename="camel"):
     sort_order: int
     track_stock: bool
     stock_qty: int
+    is_sold_out: bool
     counts: Counts = msgspec.field(name="_count")
 
 
@@ -220,7 +264,9 @@ class CategoryName(msgspec.Struct, kw_only=True):
 
 
 class MenuItemListOut(msgspec.Struct, kw_only=True, rename="camel"):
-    """`GET /api/menu/items`: every item (inactive and sold-out ones too) with its category and counts."""
+    """`GET /api/menu/items`: every item (inactive and sold-out ones too) with its category and counts.
+    `isSoldOut` is the back office's flag; `availability` sums up what the storefront makes of the item (see
+    `ItemAvailability`)."""
 
     id: str
     name: str
@@ -232,6 +278,8 @@ class MenuItemListOut(msgspec.Struct, kw_only=True, rename="camel"):
     sort_order: int
     track_stock: bool
     stock_qty: int
+    is_sold_out: bool
+    availability: ItemAvailability
     order_type: str | None
     category_id: str
     location_id: str | None
@@ -254,6 +302,8 @@ class MenuItemOut(msgspec.Struct, kw_only=True, rename="camel"):
     sort_order: int
     track_stock: bool
     stock_qty: int
+    is_sold_out: bool
+    availability: ItemAvailability
     order_type: str | None
     category_id: str
     location_id: str | None
@@ -267,6 +317,7 @@ class MenuItemOut(msgspec.Struct, kw_only=True, rename="camel"):
 
 class ItemFilter(msgspec.Struct, kw_only=True, frozen=True):
     category_id: str | None = None
+    include_subcategories: bool = False
     search: str | None = None
 
 

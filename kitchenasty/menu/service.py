@@ -37,6 +37,7 @@ from kitchenasty.menu.schemas import (
     AllergenOut,
     CategoryDetailOut,
     CategoryIn,
+    CategoryOrderIn,
     CategoryTreeOut,
     CategoryUpdateIn,
     ItemFilter,
@@ -47,6 +48,8 @@ from kitchenasty.menu.schemas import (
     MenuItemListOut,
     MenuItemOut,
     MenuItemUpdateIn,
+    RepriceIn,
+    RepriceOut,
     StoreMenu,
 )
 from kitchenasty.menu.views import BuiltMenu
@@ -216,12 +219,47 @@ class MenuService:
                 fields["name"] = not_blank(fields["name"], "name")
             parent_id = fields.get("parent_id")
             if parent_id is not None and parent_id != category.parent_id:
-                checks.check_parent(category_id, parent_id, await queries.category_parents(session))
+                checks.check_parent(category_id, parent_id, await self._parents(session))
             if "location_id" in fields:
                 await self._check_location(session, fields["location_id"])
             queries.set_fields(category, fields)
             notify(session, MenuChanged())
         return await self.get_category(category_id)
+
+    @staticmethod
+    async def _parents(session: AsyncSession) -> dict[str, str | None]:
+        """Every category's parent (None for a root)."""
+        return {c: parent for c, (parent, _) in (await queries.category_states(session)).items()}
+
+    async def order_categories(self, data: CategoryOrderIn) -> list[CategoryTreeOut]:
+        """Put the categories under one parent in the order sent (one transaction); answers the whole tree."""
+        async with self.db.transaction() as session:
+            if data.parent_id is not None and await queries.category(session, data.parent_id) is None:
+                raise checks.field_error("parentId", "Parent category not found", "PARENT_NOT_FOUND")
+            siblings = await queries.children_of(session, data.parent_id)
+            order = checks.sibling_order(data.ids, {c.id: c.name for c in siblings})
+            for category in siblings:
+                queries.set_fields(category, {"sort_order": order.index(category.id)})
+            notify(session, MenuChanged())
+        return await self.category_tree()
+
+    async def reprice_category(self, category_id: str, data: RepriceIn) -> RepriceOut:
+        """Change the prices of a category's items (and its subcategories' with `includeSubcategories`) by a
+        percentage in one transaction; refused as a whole when one price would leave the allowed range."""
+        percent = checks.reprice_percent(data.percent)
+        step = checks.round_step_cents(data.round_to)
+        async with self.db.transaction() as session:
+            if await queries.category(session, category_id) is None:
+                raise NotFound("Category not found", code="CATEGORY_NOT_FOUND")
+            scope = [category_id]
+            if data.include_subcategories:
+                scope = checks.subtree(category_id, await self._parents(session))
+            items = await queries.items_to_reprice(session, scope)
+            changes = checks.reprice(items, percent, step, include_modifiers=data.include_modifiers)
+            queries.apply_prices(items, changes)
+            if changes:
+                notify(session, MenuChanged())
+        return views.reprice_out(changes)
 
     async def delete_category(self, category_id: str) -> None:
         async with self.db.transaction() as session:
@@ -242,28 +280,63 @@ class MenuService:
     # ------------------------------------------------------------ items: reads
 
     async def list_items(self, params: PageParams, filters: ItemFilter) -> tuple[list[MenuItemListOut], int]:
-        """Every item (inactive and sold-out ones too), by sort order then name."""
-        conditions = queries.item_conditions(filters.category_id, filters.search)
+        """Every item (inactive and sold-out ones too), by sort order then name; `categoryId` with
+        `includeSubcategories` takes in the items of every category below it."""
         async with self.db.session() as session:
+            states = await queries.category_states(session)
+            category_ids = None
+            if filters.category_id:
+                category_ids = [filters.category_id]
+                if filters.include_subcategories:
+                    parents = {c: parent for c, (parent, _) in states.items()}
+                    category_ids = checks.subtree(filters.category_id, parents)
+            conditions = queries.item_conditions(category_ids, filters.search)
             total = await queries.count_items(session, conditions)
-            rows = await queries.item_page(session, conditions, params.limit, params.offset)
-            ids = [item.id for item, _ in rows]
-            options = await queries.option_counts(session, ids)
-            allergens = await queries.link_counts(session, menu_item_allergens, ids)
-            mealtimes = await queries.link_counts(session, menu_item_mealtimes, ids)
+            rows = await self._list_rows(session, conditions, params.limit, params.offset, states)
+        return rows, total
+
+    @staticmethod
+    async def _list_rows(
+        session: AsyncSession,
+        conditions: list[Any],
+        limit: int,
+        offset: int,
+        states: dict[str, tuple[str | None, bool]],
+    ) -> list[MenuItemListOut]:
+        rows = await queries.item_page(session, conditions, limit, offset)
+        ids = [item.id for item, _ in rows]
+        options = await queries.option_counts(session, ids)
+        allergens = await queries.link_counts(session, menu_item_allergens, ids)
+        mealtimes = await queries.link_counts(session, menu_item_mealtimes, ids)
+        hidden = checks.hidden_categories(states)
         return [
             views.item_list_out(
-                item, category_name, options.get(item.id, 0), allergens.get(item.id, 0), mealtimes.get(item.id, 0)
+                item,
+                category_name,
+                options.get(item.id, 0),
+                allergens.get(item.id, 0),
+                mealtimes.get(item.id, 0),
+                hidden,
             )
             for item, category_name in rows
-        ], total
+        ]
+
+    async def _list_row(self, item_id: str) -> MenuItemListOut:
+        """One item as the item list shows it."""
+        async with self.db.session() as session:
+            states = await queries.category_states(session)
+            rows = await self._list_rows(session, queries.item_conditions(None, None, item_id), 1, 0, states)
+        if not rows:
+            raise NotFound("Menu item not found", code="MENU_ITEM_NOT_FOUND")
+        return rows[0]
 
     async def get_item(self, item_id: str) -> MenuItemOut:
         async with self.db.session() as session:
             found = await queries.item_with_category(session, item_id)
+            states = await queries.category_states(session)
         if found is None:
             raise NotFound("Menu item not found", code="MENU_ITEM_NOT_FOUND")
-        return views.item_out(*found)
+        return views.item_out(*found, checks.hidden_categories(states))
 
     # ------------------------------------------------------------ items: writes
 
@@ -350,6 +423,38 @@ class MenuService:
         except IntegrityError:
             raise Conflict(SLUG_TAKEN["item"], code="SLUG_TAKEN") from None
         return await self.get_item(item_id)
+
+    async def set_sold_out(self, item_id: str, sold_out: bool) -> MenuItemListOut:
+        """Mark an item sold out, or available again (a stock-tracked one needs stock for that); the storefront's
+        menu and the orders' catalog drop it at once (`MenuChanged`). Answers the item as the list shows it."""
+        async with self.db.transaction() as session:
+            item = (await queries.rows_by_ids(session, MenuItem, [item_id])).get(item_id)
+            if item is None:
+                raise NotFound("Menu item not found", code="MENU_ITEM_NOT_FOUND")
+            if not sold_out:
+                checks.check_can_sell_again(item.name, item.track_stock, item.stock_qty)
+            if item.is_sold_out != sold_out:
+                queries.set_fields(item, {"is_sold_out": sold_out})
+                notify(session, MenuChanged())
+        return await self._list_row(item_id)
+
+    async def duplicate_item(self, item_id: str) -> MenuItemOut:
+        """A copy of an item, inactive until someone switches it on: "<name> (copy)" under a free slug, with the same
+        category, price, current options and values, allergens and mealtimes; its stock starts at none."""
+        try:
+            async with self.db.transaction() as session:
+                source = await queries.item_to_edit(session, item_id)
+                if source is None:
+                    raise NotFound("Menu item not found", code="MENU_ITEM_NOT_FOUND")
+                taken = await queries.item_slugs_from(session, checks.copy_slug_prefix(source.slug))
+                slug = checks.copy_slug(source.slug, taken)
+                copy = await queries.copy_item(
+                    session, source, name=checks.copy_name(source.name), slug=slug, is_active=False, stock_qty=0
+                )
+                notify(session, MenuChanged())
+        except IntegrityError:
+            raise Conflict(SLUG_TAKEN["item"], code="SLUG_TAKEN") from None
+        return await self.get_item(copy.id)
 
     async def delete_item(self, item_id: str) -> None:
         refused = Conflict(

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import time
 from collections import defaultdict
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
@@ -21,7 +21,14 @@ from kitchenasty.core.api import ok
 from kitchenasty.core.money import from_cents
 from kitchenasty.core.schema import iso
 from kitchenasty.locations.hours import DayHours, OpeningState, opening_state
-from kitchenasty.menu.checks import Window, availability_note, unavailable_reason
+from kitchenasty.menu.checks import (
+    ItemAvailability,
+    PriceChange,
+    Window,
+    availability_note,
+    item_availability,
+    unavailable_reason,
+)
 from kitchenasty.menu.queries import StorefrontRows
 from kitchenasty.menu.schemas import (
     AllergenOut,
@@ -37,8 +44,11 @@ from kitchenasty.menu.schemas import (
     MealtimeRef,
     MenuItemListOut,
     MenuItemOut,
+    ModifierChangeOut,
     OptionOut,
     OptionValueOut,
+    PriceChangeOut,
+    RepriceOut,
     StoreCategory,
     StoreItem,
     StoreLocation,
@@ -138,6 +148,7 @@ def item_brief(i: Any, options: int) -> ItemBrief:
         sort_order=i.sort_order,
         track_stock=i.track_stock,
         stock_qty=i.stock_qty,
+        is_sold_out=i.is_sold_out,
         counts=Counts(options=options),
     )
 
@@ -162,7 +173,20 @@ def category_detail_out(
 # ---------------------------------------------------------------- items, allergens, mealtimes
 
 
-def item_list_out(item: Any, category_name: str, options: int, allergens: int, mealtimes: int) -> MenuItemListOut:
+def _availability(item: Any, hidden: Collection[str]) -> ItemAvailability:
+    return item_availability(
+        is_active=item.is_active,
+        category_hidden=item.category_id in hidden,
+        sold_out=item.is_sold_out,
+        track_stock=item.track_stock,
+        stock_qty=item.stock_qty,
+    )
+
+
+def item_list_out(
+    item: Any, category_name: str, options: int, allergens: int, mealtimes: int, hidden: Collection[str]
+) -> MenuItemListOut:
+    """`hidden`: the categories the storefront does not show (`checks.hidden_categories`)."""
     return MenuItemListOut(
         id=item.id,
         name=item.name,
@@ -174,6 +198,8 @@ def item_list_out(item: Any, category_name: str, options: int, allergens: int, m
         sort_order=item.sort_order,
         track_stock=item.track_stock,
         stock_qty=item.stock_qty,
+        is_sold_out=item.is_sold_out,
+        availability=_availability(item, hidden),
         order_type=item.order_type,
         category_id=item.category_id,
         location_id=item.location_id,
@@ -184,7 +210,7 @@ def item_list_out(item: Any, category_name: str, options: int, allergens: int, m
     )
 
 
-def item_out(item: Any, category_name: str) -> MenuItemOut:
+def item_out(item: Any, category_name: str, hidden: Collection[str]) -> MenuItemOut:
     """From an item with its option groups, values, allergens and mealtimes loaded."""
     return MenuItemOut(
         id=item.id,
@@ -197,6 +223,8 @@ def item_out(item: Any, category_name: str) -> MenuItemOut:
         sort_order=item.sort_order,
         track_stock=item.track_stock,
         stock_qty=item.stock_qty,
+        is_sold_out=item.is_sold_out,
+        availability=_availability(item, hidden),
         order_type=item.order_type,
         category_id=item.category_id,
         location_id=item.location_id,
@@ -206,6 +234,31 @@ def item_out(item: Any, category_name: str) -> MenuItemOut:
         mealtimes=[mealtime_ref(m) for m in item.mealtimes],
         created_at=iso(item.created_at) or "",
         updated_at=iso(item.updated_at) or "",
+    )
+
+
+def reprice_out(changes: Sequence[PriceChange]) -> RepriceOut:
+    return RepriceOut(
+        count=len(changes),
+        items=[
+            PriceChangeOut(
+                id=c.item_id,
+                name=c.name,
+                before=from_cents(c.before),
+                after=from_cents(c.after),
+                modifiers=[
+                    ModifierChangeOut(
+                        id=m.value_id,
+                        option=m.option,
+                        value=m.value,
+                        before=from_cents(m.before),
+                        after=from_cents(m.after),
+                    )
+                    for m in c.modifiers
+                ],
+            )
+            for c in changes
+        ],
     )
 
 
@@ -302,6 +355,7 @@ class _ItemTemplate:
     track_stock: bool
     stock_qty: int
     window_ids: tuple[str, ...]
+    sold_out: bool = False
 
 
 @dataclass
@@ -365,7 +419,11 @@ class BuiltMenu:
     @staticmethod
     def _item(t: _ItemTemplate, open_ids: frozenset[str]) -> StoreItem:
         reason = unavailable_reason(
-            track_stock=t.track_stock, stock_qty=t.stock_qty, window_ids=t.window_ids, open_ids=open_ids
+            track_stock=t.track_stock,
+            stock_qty=t.stock_qty,
+            window_ids=t.window_ids,
+            open_ids=open_ids,
+            sold_out=t.sold_out,
         )
         if reason is None:
             return t.item
@@ -414,7 +472,11 @@ def assemble(rows: StorefrontRows) -> BuiltMenu:
         )
         node.items.append(
             _ItemTemplate(
-                item=item, track_stock=i.track_stock, stock_qty=i.stock_qty, window_ids=tuple(window_ids.get(i.id, ()))
+                item=item,
+                track_stock=i.track_stock,
+                stock_qty=i.stock_qty,
+                window_ids=tuple(window_ids.get(i.id, ())),
+                sold_out=i.is_sold_out,
             )
         )
     return BuiltMenu(

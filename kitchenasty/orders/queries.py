@@ -216,6 +216,7 @@ _MENU_BY_IDS = (
         menu_items_t.c.is_active,
         menu_items_t.c.track_stock,
         menu_items_t.c.stock_qty,
+        menu_items_t.c.is_sold_out,
         menu_items_t.c.order_type,
         menu_items_t.c.location_id,
         categories_t.c.is_active.label("category_active"),
@@ -291,8 +292,10 @@ def menu_rules(session: Any, item_ids: Sequence[str]) -> tuple[dict[str, MenuIte
                 name=r.name,
                 price=r.price_cents,
                 active=bool(r.is_active and r.category_active),
-                track_stock=r.track_stock,
-                stock_qty=r.stock_qty,
+                # Marked sold out: to the order rules, an item with no stock left (its stock is re-read through
+                # `menu.queries.stock_of`, which says none as well).
+                track_stock=r.track_stock or r.is_sold_out,
+                stock_qty=0 if r.is_sold_out else r.stock_qty,
                 order_type=r.order_type,
                 location_id=r.location_id,
             )

@@ -167,6 +167,16 @@ async def sold_out(s: Services, m: Menu) -> dict[str, Any]:
     return guest_order(m, items=[{"menuItemId": m.soda, "quantity": 1}])
 
 
+async def marked_sold_out(s: Services, m: Menu) -> dict[str, Any]:
+    await change(s, MenuItem, m.fries, is_sold_out=True)
+    return guest_order(m, items=[{"menuItemId": m.fries, "quantity": 1}])
+
+
+async def marked_sold_out_with_stock(s: Services, m: Menu) -> dict[str, Any]:
+    await change(s, MenuItem, m.soda, is_sold_out=True)  # 10 still in stock
+    return guest_order(m, items=[{"menuItemId": m.soda, "quantity": 1}])
+
+
 async def outside_mealtime(s: Services, m: Menu) -> dict[str, Any]:
     hour = datetime.now(UTC).hour
     async with s.db.transaction() as session:
@@ -366,6 +376,8 @@ CASES = [
     Case("inactive category", inactive_category, "ITEM_UNAVAILABLE"),
     Case("item of another location", item_of_another_location, "ITEM_OTHER_LOCATION"),
     Case("sold out", sold_out, "ITEM_SOLD_OUT", "Soda is sold out"),
+    Case("marked sold out", marked_sold_out, "ITEM_SOLD_OUT", "Fries is sold out"),
+    Case("marked sold out with stock", marked_sold_out_with_stock, "ITEM_SOLD_OUT", "Soda is sold out"),
     Case("outside mealtime", outside_mealtime, "ITEM_OUTSIDE_MEALTIME"),
     Case("option of another item", option_of_another_item, "OPTION_INVALID"),
     Case("unknown option value", unknown_option_value, "OPTION_INVALID"),

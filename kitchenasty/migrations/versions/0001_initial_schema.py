@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises: 
-Create Date: 2026-12-02 03:24:32.441029
+Create Date: 2026-12-02 03:40:56.234589
 """
 
 from __future__ import annotations
@@ -353,6 +353,7 @@ def upgrade() -> None:
     sa.Column('sort_order', sa.Integer(), nullable=False),
     sa.Column('track_stock', sa.Boolean(), nullable=False),
     sa.Column('stock_qty', sa.Integer(), nullable=False),
+    sa.Column('is_sold_out', sa.Boolean(), server_default=sa.text('(false)'), nullable=False),
     sa.Column('order_type', sa.String(length=16), nullable=True),
     sa.Column('category_id', sa.String(length=32), nullable=False),
     sa.Column('location_id', sa.String(length=32), nullable=True),

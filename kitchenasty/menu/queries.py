@@ -10,6 +10,7 @@ in one hop to a reader thread; the back office's reads and writes use the ORM se
 from __future__ import annotations
 
 from collections.abc import Sequence
+from datetime import date
 from typing import Any, NamedTuple, TypeVar
 
 from sqlalchemy import ColumnElement, Table, bindparam, delete, func, or_, select, update
@@ -18,8 +19,9 @@ from sqlalchemy.orm import Session, selectinload
 
 from kitchenasty.core.fastsql import fast
 from kitchenasty.core.schema import table_of
-from kitchenasty.locations.hours import DayHours
+from kitchenasty.locations.hours import Closure, DayHours
 from kitchenasty.locations.models import Location, OperatingHour
+from kitchenasty.locations.queries import closures_since
 from kitchenasty.menu import checks
 from kitchenasty.menu.checks import OptionSpec, ValueSpec
 from kitchenasty.menu.models import (
@@ -167,6 +169,7 @@ class StorefrontRows(NamedTuple):
 
     location: Location
     hours: list[DayHours]
+    closures: list[Closure]
     categories: Sequence[Any]
     items: Sequence[Any]
     options: Sequence[Any]
@@ -182,13 +185,15 @@ def storefront_location(session: Session, location_id: str | None) -> Location:
     return checks.shown_location(session.get(Location, location_id))
 
 
-def storefront_rows(session: Session, location_id: str | None) -> StorefrontRows:
-    """Load one location's orderable menu in eight statements, whatever its size."""
+def storefront_rows(session: Session, location_id: str | None, since: date) -> StorefrontRows:
+    """Load one location's orderable menu in nine statements, whatever its size (closures: those ending on or after
+    `since`)."""
     loc = storefront_location(session, location_id)
     at = {"location_id": loc.id}
     return StorefrontRows(
         location=loc,
         hours=[DayHours(*row) for row in session.execute(_HOURS, at)],
+        closures=closures_since(session, loc.id, since),
         categories=session.execute(_CATEGORIES, at).all(),
         items=session.execute(_ITEMS, at).all(),
         options=session.execute(_OPTIONS, at).all(),

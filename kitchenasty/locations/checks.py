@@ -25,6 +25,7 @@ MAX_RANGES_PER_DAY = 4
 MAX_BUSY_EXTRA_MINUTES = 240
 MAX_PAUSE_MINUTES = 24 * 60
 MAX_CLOSURE_DAYS = 366
+MAX_TABLE_CAPACITY = 1000
 DATE_RE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 
 
@@ -54,6 +55,12 @@ def busy_extra_minutes(value: int) -> int:
         raise field_refusal(
             "busyExtraMinutes", f"busyExtraMinutes must be between 0 and {MAX_BUSY_EXTRA_MINUTES} minutes"
         )
+    return value
+
+
+def table_capacity(value: int) -> int:
+    if not 1 <= value <= MAX_TABLE_CAPACITY:
+        raise field_refusal("capacity", f"capacity must be between 1 and {MAX_TABLE_CAPACITY} seats")
     return value
 
 

@@ -28,7 +28,7 @@ LeadTime = Annotated[int, msgspec.Meta(ge=0, le=24 * 60)]
 BusyMessage = Annotated[str, msgspec.Meta(max_length=500)]
 TimeText = Annotated[str, msgspec.Meta(max_length=5)]
 TableName = Annotated[str, msgspec.Meta(min_length=1, max_length=60)]
-Capacity = Annotated[int, msgspec.Meta(ge=1, le=1000)]
+Capacity = Annotated[int, msgspec.Meta(description="Seats, 1 to 1000")]
 
 
 class OperatingHourIn(msgspec.Struct, kw_only=True, forbid_unknown_fields=True, rename="camel"):

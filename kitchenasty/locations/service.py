@@ -314,11 +314,14 @@ class LocationService:
         with about("name"):
             name = not_blank(data.name, "name")
         await self._check_table_name(session, location_id, name, None)
-        table = DiningTable(location_id=location_id, name=name, capacity=data.capacity, is_active=data.is_active)
+        capacity = checks.table_capacity(data.capacity)
+        table = DiningTable(location_id=location_id, name=name, capacity=capacity, is_active=data.is_active)
         return await queries.add_table(session, table)
 
     async def update_table(self, location_id: str, table_id: str, data: TableUpdateIn) -> TableOut:
         fields = provided(data)
+        if "capacity" in fields:
+            checks.table_capacity(fields["capacity"])
         try:
             async with self.db.transaction() as session:
                 await self._location(session, location_id)

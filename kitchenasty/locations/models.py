@@ -1,11 +1,12 @@
 from __future__ import annotations
 
+from datetime import date, datetime
 from decimal import Decimal
 
-from sqlalchemy import Boolean, ForeignKey, Integer, Numeric, String, Text, UniqueConstraint
+from sqlalchemy import Boolean, Date, ForeignKey, Integer, Numeric, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from kitchenasty.core.schema import Base, IdMixin, TimestampMixin
+from kitchenasty.core.schema import Base, IdMixin, TimestampMixin, UTCDateTime
 
 
 class Location(IdMixin, TimestampMixin, Base):
@@ -34,6 +35,12 @@ class Location(IdMixin, TimestampMixin, Base):
     pickup_lead_time: Mapped[int] = mapped_column(Integer, nullable=False, default=15)
     is_busy: Mapped[bool] = mapped_column(Boolean, nullable=False, default=False)
     busy_message: Mapped[str | None] = mapped_column(String(500))
+    busy_extra_minutes: Mapped[int] = mapped_column(Integer, nullable=False, default=20)
+    """Added to the lead times while busy: still taking orders, but scheduled ones must leave the kitchen longer."""
+    paused_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    """Set while online ordering is paused (no new orders); `paused_until` None then means until resumed."""
+    paused_until: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    pause_message: Mapped[str | None] = mapped_column(String(500))
 
     operating_hours: Mapped[list[OperatingHour]] = relationship(
         back_populates="location", cascade="all, delete-orphan", order_by="OperatingHour.day_of_week"
@@ -44,18 +51,30 @@ class Location(IdMixin, TimestampMixin, Base):
 
 
 class OperatingHour(IdMixin, Base):
-    """Opening hours for one weekday (0 = Sunday). A close time at or before the open time spans midnight."""
+    """One opening range of a weekday (0 = Sunday); a weekday may have several, which never overlap. A close time
+    at or before the open time spans midnight; an `is_closed` row is the only one of its day."""
 
     __tablename__ = "operating_hours"
-    __table_args__ = (UniqueConstraint("location_id", "day_of_week"),)
 
-    location_id: Mapped[str] = mapped_column(ForeignKey("locations.id", ondelete="CASCADE"), nullable=False)
+    location_id: Mapped[str] = mapped_column(ForeignKey("locations.id", ondelete="CASCADE"), nullable=False, index=True)
     day_of_week: Mapped[int] = mapped_column(Integer, nullable=False)
     open_time: Mapped[str] = mapped_column(String(5), nullable=False)
     close_time: Mapped[str] = mapped_column(String(5), nullable=False)
     is_closed: Mapped[bool] = mapped_column(Boolean, nullable=False, default=False)
 
     location: Mapped[Location] = relationship(back_populates="operating_hours")
+
+
+class LocationClosure(IdMixin, TimestampMixin, Base):
+    """A dated closure (a holiday, a private event): closed from `start_date` to `end_date`, both included, in
+    restaurant-local dates, whatever the weekly hours. Past closures are kept."""
+
+    __tablename__ = "location_closures"
+
+    location_id: Mapped[str] = mapped_column(ForeignKey("locations.id", ondelete="CASCADE"), nullable=False, index=True)
+    start_date: Mapped[date] = mapped_column(Date, nullable=False)
+    end_date: Mapped[date] = mapped_column(Date, nullable=False)
+    note: Mapped[str | None] = mapped_column(String(200))
 
 
 class DiningTable(IdMixin, TimestampMixin, Base):

@@ -1,11 +1,12 @@
-"""`/api/locations`: public reads; create/update SUPER_ADMIN or MANAGER; delete SUPER_ADMIN."""
+"""`/api/locations`: public reads; create/update, pause/resume, closures and tables SUPER_ADMIN or MANAGER; deleting
+a location or a table SUPER_ADMIN."""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Annotated, Any
 
 from litestar import Controller, delete, get, patch, post
-from litestar.params import FromPath, JSONBody
+from litestar.params import FromPath, JSONBody, QueryParameter
 from litestar.status_codes import HTTP_200_OK, HTTP_201_CREATED
 
 from kitchenasty.core.api import Message, Ok, Page, PageParams, ok, page
@@ -13,10 +14,13 @@ from kitchenasty.core.guards import admin_only, manager_or_admin
 from kitchenasty.core.http import LimitQuery, PageQuery
 from kitchenasty.core.openapi import errors
 from kitchenasty.locations.schemas import (
+    ClosureIn,
+    ClosureOut,
     LocationDetailOut,
     LocationIn,
     LocationOut,
     LocationUpdateIn,
+    PauseIn,
     TableIn,
     TableOut,
     TableUpdateIn,
@@ -54,6 +58,54 @@ class LocationController(Controller):
     async def delete_location(self, location_id: FromPath[str], services: ServicesDep) -> Message:
         await services.locations.delete(location_id)
         return Message(message="Location deleted")
+
+    @post(
+        "/{location_id:str}/pause",
+        guards=[manager_or_admin],
+        status_code=HTTP_200_OK,
+        summary="Pause online ordering (for some minutes, or until resumed)",
+    )
+    async def pause_location(
+        self, location_id: FromPath[str], data: JSONBody[PauseIn], services: ServicesDep
+    ) -> Ok[LocationDetailOut]:
+        return ok(await services.locations.pause(location_id, data))
+
+    @post(
+        "/{location_id:str}/resume",
+        guards=[manager_or_admin],
+        status_code=HTTP_200_OK,
+        summary="Take online orders again",
+    )
+    async def resume_location(self, location_id: FromPath[str], services: ServicesDep) -> Ok[LocationDetailOut]:
+        return ok(await services.locations.resume(location_id))
+
+    @get("/{location_id:str}/closures", summary="Closed dates of a location (those not over yet, or all with past)")
+    async def list_closures(
+        self,
+        location_id: FromPath[str],
+        services: ServicesDep,
+        past: Annotated[bool, QueryParameter(name="past", description="Include closures that are over")] = False,
+    ) -> Ok[list[ClosureOut]]:
+        return ok(await services.locations.list_closures(location_id, past))
+
+    @post(
+        "/{location_id:str}/closures",
+        guards=[manager_or_admin],
+        status_code=HTTP_201_CREATED,
+        responses=errors(409),
+        summary="Close a location on a date or a range of dates",
+    )
+    async def create_closure(
+        self, location_id: FromPath[str], data: JSONBody[ClosureIn], services: ServicesDep
+    ) -> Ok[ClosureOut]:
+        return ok(await services.locations.create_closure(location_id, data))
+
+    @delete("/{location_id:str}/closures/{closure_id:str}", guards=[manager_or_admin], status_code=HTTP_200_OK)
+    async def delete_closure(
+        self, location_id: FromPath[str], closure_id: FromPath[str], services: ServicesDep
+    ) -> Message:
+        await services.locations.delete_closure(location_id, closure_id)
+        return Message(message="Closure deleted")
 
     @get("/{location_id:str}/tables", summary="Tables of a location, by name")
     async def list_tables(self, location_id: FromPath[str], services: ServicesDep) -> Ok[list[TableOut]]:

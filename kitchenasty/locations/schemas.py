@@ -1,4 +1,7 @@
-"""The location and table API shapes. Money is JSON numbers in major units (cents inside)."""
+"""The location, hours, closure, pause and table API shapes. Money is JSON numbers in major units (cents inside).
+
+Numbers whose bounds are a business rule (busy extra minutes, pause minutes) are checked by `locations.checks`,
+which refuses with a sentence naming the field."""
 
 from __future__ import annotations
 
@@ -25,7 +28,7 @@ LeadTime = Annotated[int, msgspec.Meta(ge=0, le=24 * 60)]
 BusyMessage = Annotated[str, msgspec.Meta(max_length=500)]
 TimeText = Annotated[str, msgspec.Meta(max_length=5)]
 TableName = Annotated[str, msgspec.Meta(min_length=1, max_length=60)]
-Capacity = Annotated[int, msgspec.Meta(ge=1, le=1000)]
+Capacity = Annotated[int, msgspec.Meta(description="Seats, 1 to 1000")]
 
 
 class OperatingHourIn(msgspec.Struct, kw_only=True, forbid_unknown_fields=True, rename="camel"):
@@ -35,7 +38,17 @@ class OperatingHourIn(msgspec.Struct, kw_only=True, forbid_unknown_fields=True, 
     is_closed: bool = False
 
 
-HoursList = Annotated[list[OperatingHourIn], msgspec.Meta(max_length=7)]
+HoursList = Annotated[
+    list[OperatingHourIn],
+    msgspec.Meta(
+        max_length=28,
+        description="The whole week: one entry per opening range; a day may have several ranges (at most 4), which "
+        "must not overlap; a day marked isClosed has that one entry only.",
+    ),
+]
+ExtraMinutes = Annotated[int, msgspec.Meta(description="0 to 240 minutes added to the lead times while busy")]
+DateText = Annotated[str, msgspec.Meta(max_length=10, description="A date, YYYY-MM-DD", examples=["2025-12-24"])]
+ClosureNote = Annotated[str, msgspec.Meta(max_length=200)]
 
 
 class LocationIn(msgspec.Struct, kw_only=True, forbid_unknown_fields=True, rename="camel"):
@@ -64,11 +77,13 @@ class LocationIn(msgspec.Struct, kw_only=True, forbid_unknown_fields=True, renam
     pickup_lead_time: LeadTime | None = None
     is_busy: bool = False
     busy_message: BusyMessage | None = None
+    busy_extra_minutes: ExtraMinutes = 20
     operating_hours: HoursList | None = None
 
 
 class LocationUpdateIn(msgspec.Struct, kw_only=True, forbid_unknown_fields=True, rename="camel"):
     """`PATCH /api/locations/{id}`: only the fields sent change; `operatingHours` replaces the whole week.
+    Pausing and resuming have their own requests (`POST .../pause`, `.../resume`).
 
     `slug` is immutable: sending the current slug is accepted, another one is refused.
     """
@@ -96,6 +111,7 @@ class LocationUpdateIn(msgspec.Struct, kw_only=True, forbid_unknown_fields=True,
     pickup_lead_time: LeadTime | msgspec.UnsetType = msgspec.UNSET
     is_busy: bool | msgspec.UnsetType = msgspec.UNSET
     busy_message: BusyMessage | msgspec.UnsetType | None = msgspec.UNSET
+    busy_extra_minutes: ExtraMinutes | msgspec.UnsetType = msgspec.UNSET
     operating_hours: HoursList | msgspec.UnsetType = msgspec.UNSET
 
 
@@ -123,6 +139,9 @@ class TableOut(msgspec.Struct, kw_only=True, rename="camel"):
 
 
 class LocationOut(msgspec.Struct, kw_only=True, rename="camel"):
+    """`isOpenNow`: open now by its weekly hours and closures; `isPaused`: online ordering is paused now
+    (`pausedUntil` null: until resumed). Busy (`isBusy`) still takes orders, `busyExtraMinutes` later."""
+
     id: str
     name: str
     slug: str
@@ -147,6 +166,11 @@ class LocationOut(msgspec.Struct, kw_only=True, rename="camel"):
     pickup_lead_time: int
     is_busy: bool
     busy_message: str | None
+    busy_extra_minutes: int
+    is_paused: bool
+    paused_at: str | None
+    paused_until: str | None
+    pause_message: str | None
     is_open_now: bool
     operating_hours: list[OperatingHourOut]
     counts: LocationCounts = msgspec.field(name="_count")
@@ -170,3 +194,29 @@ class TableUpdateIn(msgspec.Struct, kw_only=True, forbid_unknown_fields=True, re
     name: TableName | msgspec.UnsetType = msgspec.UNSET
     capacity: Capacity | msgspec.UnsetType = msgspec.UNSET
     is_active: bool | msgspec.UnsetType = msgspec.UNSET
+
+
+class ClosureIn(msgspec.Struct, kw_only=True, forbid_unknown_fields=True, rename="camel"):
+    """`POST /api/locations/{id}/closures`: closed from `startDate` to `endDate` (both included; one day when left
+    out), in restaurant-local dates; `note` is shown to guests ("Closed for the holidays")."""
+
+    start_date: DateText
+    end_date: DateText | None = None
+    note: ClosureNote | None = None
+
+
+class ClosureOut(msgspec.Struct, kw_only=True, rename="camel"):
+    id: str
+    location_id: str
+    start_date: str
+    end_date: str
+    note: str | None
+    created_at: str
+
+
+class PauseIn(msgspec.Struct, kw_only=True, forbid_unknown_fields=True, rename="camel"):
+    """`POST /api/locations/{id}/pause`: stop taking online orders for `minutes` (1 to 1440; left out: until
+    resumed), telling guests `message`. Pausing again replaces the pause."""
+
+    minutes: Annotated[int, msgspec.Meta(description="1 to 1440; leave out to pause until resumed")] | None = None
+    message: BusyMessage | None = None

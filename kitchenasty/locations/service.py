@@ -1,132 +1,63 @@
-"""Locations (with their weekly opening hours) and their tables."""
+"""Locations with their weekly hours, dated closures, busy mode and pause, and their tables.
+
+Each write is one ORM transaction that runs the pure rules (`locations.checks`), writes through
+`locations.queries` and notifies `LocationChanged` (the storefront menu and the order catalog drop what they hold);
+reads build their shapes with `locations.views`.
+
+Busy and paused are different things: a busy location still takes orders (guests see the busy message, and
+scheduled orders must be `busyExtraMinutes` further ahead); a paused one takes no online orders until the pause
+ends by itself (`minutes`) or is resumed.
+"""
 
 from __future__ import annotations
 
-import re
 from collections.abc import Sequence
-from datetime import datetime
-from decimal import Decimal
-from typing import Any
+from datetime import date, datetime, timedelta
 
-from sqlalchemy import delete, func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from kitchenasty.core.api import PageParams, provided
 from kitchenasty.core.db import Database
-from kitchenasty.core.errors import Conflict, NotFound, ValidationFailed
-from kitchenasty.core.events import DomainEvent, notify
+from kitchenasty.core.errors import Conflict, NotFound
+from kitchenasty.core.events import notify
 from kitchenasty.core.links import Dependents
-from kitchenasty.core.money import from_cents
-from kitchenasty.core.schema import iso
-from kitchenasty.core.validate import bounded_cents, check_slug, check_time, not_blank
-from kitchenasty.locations.hours import DayHours, is_open_at, local_now
-from kitchenasty.locations.models import DiningTable, Location, OperatingHour
+from kitchenasty.core.schema import utcnow
+from kitchenasty.core.validate import check_slug, not_blank
+from kitchenasty.locations import checks, queries, views
+from kitchenasty.locations.checks import about, min_order_cents
+from kitchenasty.locations.events import LocationChanged
+from kitchenasty.locations.hours import Closure, local_now
+from kitchenasty.locations.models import DiningTable, Location
 from kitchenasty.locations.schemas import (
+    ClosureIn,
+    ClosureOut,
     LocationCounts,
     LocationDetailOut,
     LocationIn,
     LocationOut,
     LocationUpdateIn,
-    OperatingHourIn,
-    OperatingHourOut,
+    PauseIn,
     TableIn,
     TableOut,
     TableUpdateIn,
 )
 from kitchenasty.settings.service import ResolvedSettings, SettingsService
 
-MAX_MIN_ORDER_CENTS = 100_000_00
+__all__ = ["LocationChanged", "LocationService"]  # LocationChanged: where the wiring imports it from
+
+NOT_FOUND = "Location not found"
+TABLE_NAME_TAKEN = "A table with this name already exists at this location"
+SLUG_TAKEN = "A location with this slug already exists"
+REQUIRED_TEXT = (("name", "name"), ("address", "address"), ("city", "city"), ("postal_code", "postalCode"))
 
 
-class LocationChanged(DomainEvent, frozen=True):
-    """In-process: a location (or its hours) changed; caches such as the storefront menu drop it."""
-
-    name = "location.changed"
-    location_id: str
+def _location_missing() -> NotFound:
+    return NotFound(NOT_FOUND, code="LOCATION_NOT_FOUND")
 
 
-def min_order_cents(amount: Decimal, field: str) -> int:
-    return bounded_cents(amount, field, MAX_MIN_ORDER_CENTS, say_maximum=True)
-
-
-def check_hours(hours: Sequence[OperatingHourIn]) -> list[OperatingHourIn]:
-    seen: set[int] = set()
-    for entry in hours:
-        if entry.day_of_week in seen:
-            raise ValidationFailed(f"operatingHours has day {entry.day_of_week} more than once", code="DUPLICATE_DAY")
-        seen.add(entry.day_of_week)
-        check_time(entry.open_time, "openTime", echo=True)
-        check_time(entry.close_time, "closeTime", echo=True)
-    return sorted(hours, key=lambda h: h.day_of_week)
-
-
-def day_hours(rows: Sequence[OperatingHour]) -> list[DayHours]:
-    return [DayHours(h.day_of_week, h.open_time, h.close_time, h.is_closed) for h in rows]
-
-
-def _decimal_or_none(value: float | None) -> Decimal | None:
-    return None if value is None else Decimal(str(value))
-
-
-def _float_or_none(value: Decimal | None) -> float | None:
-    return None if value is None else float(value)
-
-
-def table_out(table: DiningTable) -> TableOut:
-    return TableOut(
-        id=table.id,
-        location_id=table.location_id,
-        name=table.name,
-        capacity=table.capacity,
-        is_active=table.is_active,
-        created_at=iso(table.created_at) or "",
-        updated_at=iso(table.updated_at) or "",
-    )
-
-
-def _natural_key(name: str) -> tuple[Any, ...]:
-    """ "Table 2" before "Table 10"."""
-    return tuple(int(part) if part.isdigit() else part.lower() for part in re.split(r"(\d+)", name))
-
-
-def _location_fields(loc: Location, hours: Sequence[OperatingHour], counts: LocationCounts, now: datetime) -> dict:
-    return {
-        "id": loc.id,
-        "name": loc.name,
-        "slug": loc.slug,
-        "description": loc.description,
-        "phone": loc.phone,
-        "email": loc.email,
-        "address": loc.address,
-        "city": loc.city,
-        "state": loc.state,
-        "postal_code": loc.postal_code,
-        "country": loc.country,
-        "lat": _float_or_none(loc.lat),
-        "lng": _float_or_none(loc.lng),
-        "image": loc.image,
-        "is_active": loc.is_active,
-        "delivery_enabled": loc.delivery_enabled,
-        "pickup_enabled": loc.pickup_enabled,
-        "dine_in_enabled": loc.dine_in_enabled,
-        "min_order_delivery": from_cents(loc.min_order_delivery_cents),
-        "min_order_pickup": from_cents(loc.min_order_pickup_cents),
-        "delivery_lead_time": loc.delivery_lead_time,
-        "pickup_lead_time": loc.pickup_lead_time,
-        "is_busy": loc.is_busy,
-        "busy_message": loc.busy_message,
-        "is_open_now": is_open_at(day_hours(hours), now),
-        "operating_hours": [
-            OperatingHourOut(
-                day_of_week=h.day_of_week, open_time=h.open_time, close_time=h.close_time, is_closed=h.is_closed
-            )
-            for h in sorted(hours, key=lambda h: h.day_of_week)
-        ],
-        "counts": counts,
-        "created_at": iso(loc.created_at) or "",
-        "updated_at": iso(loc.updated_at) or "",
-    }
+def _table_missing() -> NotFound:
+    return NotFound("Table not found", code="TABLE_NOT_FOUND")
 
 
 class LocationService:
@@ -145,57 +76,38 @@ class LocationService:
     async def _counts(self, session: AsyncSession, ids: Sequence[str]) -> dict[str, LocationCounts]:
         if not ids:
             return {}
-        tables = dict(
-            (
-                await session.execute(
-                    select(DiningTable.location_id, func.count())
-                    .where(DiningTable.location_id.in_(ids))
-                    .group_by(DiningTable.location_id)
-                )
-            ).all()
-        )
+        tables = await queries.table_counts(session, ids)
         orders = await self.dependents.count(session, "location", "orders", ids)
         items = await self.dependents.count(session, "location", "menuItems", ids)
         return {
             i: LocationCounts(tables=tables.get(i, 0), orders=orders.get(i, 0), menu_items=items.get(i, 0)) for i in ids
         }
 
-    async def _hours(self, session: AsyncSession, ids: Sequence[str]) -> dict[str, list[OperatingHour]]:
-        out: dict[str, list[OperatingHour]] = {i: [] for i in ids}
-        if ids:
-            rows = await session.scalars(select(OperatingHour).where(OperatingHour.location_id.in_(ids)))
-            for row in rows:
-                out[row.location_id].append(row)
-        return out
-
     async def list_locations(self, params: PageParams) -> tuple[list[LocationOut], int]:
         """Every location (inactive ones too), by name."""
         now = await self.local_now()
         async with self.db.session() as session:
-            total = await session.scalar(select(func.count()).select_from(Location)) or 0
-            locations = list(
-                await session.scalars(
-                    select(Location).order_by(Location.name, Location.id).limit(params.limit).offset(params.offset)
-                )
-            )
+            total = await queries.count_locations(session)
+            locations = await queries.location_page(session, params.limit, params.offset)
             ids = [loc.id for loc in locations]
-            hours = await self._hours(session, ids)
+            hours = await queries.hours_of(session, ids)
+            closures = await queries.closures_of(session, ids, now.date())
             counts = await self._counts(session, ids)
-        return [LocationOut(**_location_fields(loc, hours[loc.id], counts[loc.id], now)) for loc in locations], total
+        out = [views.location_out(loc, hours[loc.id], closures[loc.id], counts[loc.id], now) for loc in locations]
+        return out, total
 
     async def get(self, location_id: str) -> LocationDetailOut:
         now = await self.local_now()
         async with self.db.session() as session:
-            loc = await session.get(Location, location_id)
+            loc = await queries.location_row(session, location_id)
             if loc is None:
-                raise NotFound("Location not found", code="LOCATION_NOT_FOUND")
-            hours = (await self._hours(session, [loc.id]))[loc.id]
+                raise _location_missing()
+            hours = (await queries.hours_of(session, [loc.id]))[loc.id]
+            closures = (await queries.closures_of(session, [loc.id], now.date()))[loc.id]
             counts = (await self._counts(session, [loc.id]))[loc.id]
-            tables = list(await session.scalars(select(DiningTable).where(DiningTable.location_id == loc.id)))
-        tables.sort(key=lambda t: _natural_key(t.name))
-        return LocationDetailOut(
-            **_location_fields(loc, hours, counts, now), tables=[table_out(table) for table in tables]
-        )
+            tables = await queries.tables_of(session, loc.id)
+        tables.sort(key=lambda t: checks.natural_key(t.name))
+        return views.location_detail_out(loc, hours, closures, counts, now, tables)
 
     # ---------------------------------------------------------------- writes
 
@@ -206,28 +118,30 @@ class LocationService:
             async with self.db.transaction() as session:
                 location = await self.create_in(session, data, defaults)
         except IntegrityError:
-            raise Conflict("A location with this slug already exists", code="SLUG_TAKEN") from None
+            raise Conflict(SLUG_TAKEN, code="SLUG_TAKEN") from None
         return await self.get(location.id)
 
     async def create_in(self, session: AsyncSession, data: LocationIn, defaults: ResolvedSettings) -> Location:
         """Validate and add a location inside the caller's transaction (also used by the demo seed)."""
-        check_slug(data.slug)
-        hours = check_hours(data.operating_hours or [])
+        with about("slug"):
+            check_slug(data.slug)
+        hours = checks.check_hours(data.operating_hours or [])
         min_delivery, min_pickup = data.min_order_delivery, data.min_order_pickup
         delivery_lead, pickup_lead = data.delivery_lead_time, data.pickup_lead_time
+        text = {key: getattr(data, key) for key, _ in REQUIRED_TEXT}
+        for key, label in REQUIRED_TEXT:
+            with about(label):
+                text[key] = not_blank(text[key], label)
         location = Location(
-            name=not_blank(data.name, "name"),
+            **text,
             slug=data.slug,
             description=data.description,
             phone=data.phone,
             email=data.email,
-            address=not_blank(data.address, "address"),
-            city=not_blank(data.city, "city"),
             state=data.state,
-            postal_code=not_blank(data.postal_code, "postalCode"),
             country=data.country.upper(),
-            lat=_decimal_or_none(data.lat),
-            lng=_decimal_or_none(data.lng),
+            lat=views.decimal_or_none(data.lat),
+            lng=views.decimal_or_none(data.lng),
             image=data.image,
             is_active=data.is_active,
             delivery_enabled=data.delivery_enabled,
@@ -244,59 +158,42 @@ class LocationService:
             pickup_lead_time=pickup_lead if pickup_lead is not None else defaults.get("orders.pickupLeadTime"),
             is_busy=data.is_busy,
             busy_message=data.busy_message,
+            busy_extra_minutes=checks.busy_extra_minutes(data.busy_extra_minutes),
         )
-        if await session.scalar(select(Location.id).where(Location.slug == data.slug)):
-            raise Conflict("A location with this slug already exists", code="SLUG_TAKEN")
-        session.add(location)
-        await session.flush()
-        for h in hours:
-            session.add(
-                OperatingHour(
-                    location_id=location.id,
-                    day_of_week=h.day_of_week,
-                    open_time=h.open_time,
-                    close_time=h.close_time,
-                    is_closed=h.is_closed,
-                )
-            )
+        if await queries.slug_taken(session, data.slug):
+            raise Conflict(SLUG_TAKEN, code="SLUG_TAKEN", details=[{"key": "slug", "message": SLUG_TAKEN}])
+        await queries.add_location(session, location, hours)
         notify(session, LocationChanged(location_id=location.id))
         return location
 
     async def update(self, location_id: str, data: LocationUpdateIn) -> LocationDetailOut:
         fields = provided(data)
-        hours = check_hours(fields.pop("operating_hours")) if "operating_hours" in fields else None
+        hours = checks.check_hours(fields.pop("operating_hours")) if "operating_hours" in fields else None
         for key, label in (("min_order_delivery", "minOrderDelivery"), ("min_order_pickup", "minOrderPickup")):
             if key in fields:
                 fields[f"{key}_cents"] = min_order_cents(fields.pop(key), label)
         for key in ("lat", "lng"):
             if key in fields:
-                fields[key] = _decimal_or_none(fields[key])
+                fields[key] = views.decimal_or_none(fields[key])
         if "country" in fields:
             fields["country"] = fields["country"].upper()
-        for key, label in (("name", "name"), ("address", "address"), ("city", "city"), ("postal_code", "postalCode")):
+        if "busy_extra_minutes" in fields:
+            checks.busy_extra_minutes(fields["busy_extra_minutes"])
+        for key, label in REQUIRED_TEXT:
             if key in fields:
-                fields[key] = not_blank(fields[key], label)
+                with about(label):
+                    fields[key] = not_blank(fields[key], label)
         async with self.db.transaction() as session:
-            location = await session.get(Location, location_id)
+            location = await queries.location_row(session, location_id)
             if location is None:
-                raise NotFound("Location not found", code="LOCATION_NOT_FOUND")
+                raise _location_missing()
             slug = fields.pop("slug", location.slug)
             if slug != location.slug:
-                raise ValidationFailed("The slug of a location cannot be changed", code="SLUG_IMMUTABLE")
+                raise checks.field_refusal("slug", "The slug of a location cannot be changed", "SLUG_IMMUTABLE")
             for key, value in fields.items():
                 setattr(location, key, value)
             if hours is not None:
-                await session.execute(delete(OperatingHour).where(OperatingHour.location_id == location_id))
-                for h in hours:
-                    session.add(
-                        OperatingHour(
-                            location_id=location_id,
-                            day_of_week=h.day_of_week,
-                            open_time=h.open_time,
-                            close_time=h.close_time,
-                            is_closed=h.is_closed,
-                        )
-                    )
+                await queries.replace_hours(session, location_id, hours)
             notify(session, LocationChanged(location_id=location_id))
         return await self.get(location_id)
 
@@ -306,93 +203,148 @@ class LocationService:
         )
         try:
             async with self.db.transaction() as session:
-                location = await session.get(Location, location_id)
-                if location is None:
-                    raise NotFound("Location not found", code="LOCATION_NOT_FOUND")
+                if await queries.location_row(session, location_id) is None:
+                    raise _location_missing()
                 if await self.dependents.in_use(session, "location", location_id):
                     raise refused
                 await self.dependents.deleting(session, "location", location_id)
-                await session.execute(delete(Location).where(Location.id == location_id))
+                await queries.delete_location(session, location_id)
                 notify(session, LocationChanged(location_id=location_id))
         except IntegrityError:
             raise refused from None
 
+    # ---------------------------------------------------------------- pause and resume
+
+    async def pause(self, location_id: str, data: PauseIn) -> LocationDetailOut:
+        """Stop taking online orders now, for `data.minutes` (ending by itself) or until resumed."""
+        now = utcnow()
+        until = checks.pause_end(now, data.minutes)
+        async with self.db.transaction() as session:
+            location = await self._location(session, location_id)
+            queries.set_pause(location, now, until, checks.clean_message(data.message))
+            notify(session, LocationChanged(location_id=location_id))
+        return await self.get(location_id)
+
+    async def resume(self, location_id: str) -> LocationDetailOut:
+        """Take online orders again (nothing changes when ordering was not paused)."""
+        async with self.db.transaction() as session:
+            location = await self._location(session, location_id)
+            queries.set_pause(location, None, None, None)
+            notify(session, LocationChanged(location_id=location_id))
+        return await self.get(location_id)
+
+    # ---------------------------------------------------------------- closures
+
+    async def _today(self) -> date:
+        return (await self.local_now()).date()
+
+    async def list_closures(self, location_id: str, past: bool = False) -> list[ClosureOut]:
+        """The location's closures by start date: those not over yet in restaurant time, or all with `past`."""
+        since = None if past else await self._today()
+        async with self.db.session() as session:
+            await self._location(session, location_id)
+            rows = await queries.closure_rows(session, location_id, since)
+        return [views.closure_out(row) for row in rows]
+
+    async def create_closure(self, location_id: str, data: ClosureIn) -> ClosureOut:
+        closure = checks.check_closure(data.start_date, data.end_date, data.note, await self._today())
+        async with self.db.transaction() as session:
+            await self._location(session, location_id)
+            existing = await queries.closure_rows(session, location_id, closure.start - timedelta(days=1))
+            clash = checks.overlapping(closure, [Closure(r.start_date, r.end_date, r.note) for r in existing])
+            if clash is not None:
+                message = (
+                    f"These dates overlap the closure of {checks.say_dates(clash.start, clash.end)}; "
+                    "change or delete that one first"
+                )
+                raise Conflict(message, code="CLOSURE_OVERLAP", details=[{"key": "startDate", "message": message}])
+            row = await queries.add_closure(session, location_id, closure)
+            notify(session, LocationChanged(location_id=location_id))
+        return views.closure_out(row)
+
+    async def delete_closure(self, location_id: str, closure_id: str) -> None:
+        async with self.db.transaction() as session:
+            await self._location(session, location_id)
+            row = await queries.closure_row(session, closure_id)
+            if row is None or row.location_id != location_id:
+                raise NotFound("Closure not found", code="CLOSURE_NOT_FOUND")
+            await queries.delete_closure(session, closure_id)
+            notify(session, LocationChanged(location_id=location_id))
+
     # ---------------------------------------------------------------- tables
 
     async def _location(self, session: AsyncSession, location_id: str) -> Location:
-        location = await session.get(Location, location_id)
+        location = await queries.location_row(session, location_id)
         if location is None:
-            raise NotFound("Location not found", code="LOCATION_NOT_FOUND")
+            raise _location_missing()
         return location
 
     async def list_tables(self, location_id: str) -> list[TableOut]:
         async with self.db.session() as session:
             await self._location(session, location_id)
-            tables = list(await session.scalars(select(DiningTable).where(DiningTable.location_id == location_id)))
-        tables.sort(key=lambda t: _natural_key(t.name))
-        return [table_out(t) for t in tables]
+            tables = await queries.tables_of(session, location_id)
+        tables.sort(key=lambda t: checks.natural_key(t.name))
+        return [views.table_out(t) for t in tables]
 
     async def get_table(self, location_id: str, table_id: str) -> TableOut:
         async with self.db.session() as session:
             await self._location(session, location_id)
-            table = await session.get(DiningTable, table_id)
+            table = await queries.table_row(session, table_id)
         if table is None or table.location_id != location_id:
-            raise NotFound("Table not found", code="TABLE_NOT_FOUND")
-        return table_out(table)
+            raise _table_missing()
+        return views.table_out(table)
 
     @staticmethod
     async def _check_table_name(session: AsyncSession, location_id: str, name: str, table_id: str | None) -> None:
-        clash = await session.scalar(
-            select(DiningTable.id).where(
-                DiningTable.location_id == location_id,
-                func.lower(DiningTable.name) == name.lower(),
-                DiningTable.id != (table_id or ""),
+        if await queries.table_name_taken(session, location_id, name, table_id):
+            raise Conflict(
+                TABLE_NAME_TAKEN, code="TABLE_NAME_TAKEN", details=[{"key": "name", "message": TABLE_NAME_TAKEN}]
             )
-        )
-        if clash:
-            raise Conflict("A table with this name already exists at this location", code="TABLE_NAME_TAKEN")
 
     async def create_table(self, location_id: str, data: TableIn) -> TableOut:
         try:
             async with self.db.transaction() as session:
                 table = await self.create_table_in(session, location_id, data)
         except IntegrityError:
-            raise Conflict("A table with this name already exists at this location", code="TABLE_NAME_TAKEN") from None
-        return table_out(table)
+            raise Conflict(TABLE_NAME_TAKEN, code="TABLE_NAME_TAKEN") from None
+        return views.table_out(table)
 
     async def create_table_in(self, session: AsyncSession, location_id: str, data: TableIn) -> DiningTable:
         await self._location(session, location_id)
-        name = not_blank(data.name, "name")
+        with about("name"):
+            name = not_blank(data.name, "name")
         await self._check_table_name(session, location_id, name, None)
-        table = DiningTable(location_id=location_id, name=name, capacity=data.capacity, is_active=data.is_active)
-        session.add(table)
-        await session.flush()
-        return table
+        capacity = checks.table_capacity(data.capacity)
+        table = DiningTable(location_id=location_id, name=name, capacity=capacity, is_active=data.is_active)
+        return await queries.add_table(session, table)
 
     async def update_table(self, location_id: str, table_id: str, data: TableUpdateIn) -> TableOut:
         fields = provided(data)
+        if "capacity" in fields:
+            checks.table_capacity(fields["capacity"])
         try:
             async with self.db.transaction() as session:
                 await self._location(session, location_id)
-                table = await session.get(DiningTable, table_id)
+                table = await queries.table_row(session, table_id)
                 if table is None or table.location_id != location_id:
-                    raise NotFound("Table not found", code="TABLE_NOT_FOUND")
+                    raise _table_missing()
                 if "name" in fields:
-                    fields["name"] = not_blank(fields["name"], "name")
+                    with about("name"):
+                        fields["name"] = not_blank(fields["name"], "name")
                     await self._check_table_name(session, location_id, fields["name"], table_id)
                 for key, value in fields.items():
                     setattr(table, key, value)
                 await session.flush()
         except IntegrityError:
-            raise Conflict("A table with this name already exists at this location", code="TABLE_NAME_TAKEN") from None
-        return table_out(table)
+            raise Conflict(TABLE_NAME_TAKEN, code="TABLE_NAME_TAKEN") from None
+        return views.table_out(table)
 
     async def delete_table(self, location_id: str, table_id: str) -> None:
         async with self.db.transaction() as session:
             await self._location(session, location_id)
-            table = await session.get(DiningTable, table_id)
+            table = await queries.table_row(session, table_id)
             if table is None or table.location_id != location_id:
-                raise NotFound("Table not found", code="TABLE_NOT_FOUND")
+                raise _table_missing()
             if await self.dependents.in_use(session, "table", table_id):
                 raise Conflict("Cannot delete table with existing orders. Deactivate it instead.", code="TABLE_IN_USE")
-            await session.execute(delete(DiningTable).where(DiningTable.id == table_id))
+            await queries.delete_table(session, table_id)

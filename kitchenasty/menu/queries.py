@@ -10,16 +10,15 @@ in one hop to a reader thread; the back office's reads and writes use the ORM se
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Any, NamedTuple, TypeVar
+from typing import Any, TypeVar
 
 from sqlalchemy import ColumnElement, Table, bindparam, case, delete, func, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
-from sqlalchemy.orm import Session, selectinload
+from sqlalchemy.orm import selectinload
 
 from kitchenasty.core.fastsql import fast
 from kitchenasty.core.schema import table_of
-from kitchenasty.locations.hours import DayHours
-from kitchenasty.locations.models import Location, OperatingHour
+from kitchenasty.locations.models import Location
 from kitchenasty.menu import checks
 from kitchenasty.menu.checks import OptionSpec, PriceChange, ValueSpec
 from kitchenasty.menu.models import (
@@ -65,138 +64,6 @@ def take_stock(session: Any, item_id: str, quantity: int) -> bool:
 def give_stock(session: Any, item_id: str, quantity: int) -> None:
     """Give back stock an order took (it was cancelled)."""
     fast(session).execute(_GIVE_STOCK, {"item_id": item_id, "qty": quantity})
-
-
-# ---------------------------------------------------------------- the storefront's whole menu
-
-
-def _scope(column: Any) -> ColumnElement[bool]:
-    """Rows for every location (NULL) or for the one the statement is run for (`location_id`)."""
-    return or_(column.is_(None), column == bindparam("location_id"))
-
-
-_ACTIVE_LOCATIONS = select(Location).where(Location.is_active.is_(True)).order_by(Location.name).limit(2)
-_HOURS = select(
-    OperatingHour.day_of_week, OperatingHour.open_time, OperatingHour.close_time, OperatingHour.is_closed
-).where(OperatingHour.location_id == bindparam("location_id"))
-_CATEGORIES = (
-    select(
-        Category.id,
-        Category.name,
-        Category.slug,
-        Category.description,
-        Category.image,
-        Category.sort_order,
-        Category.parent_id,
-    )
-    .where(Category.is_active.is_(True), _scope(Category.location_id))
-    .order_by(Category.sort_order, Category.name, Category.id)
-)
-_ITEM_FILTER = (MenuItem.is_active.is_(True), _scope(MenuItem.location_id))
-_ITEMS = (
-    select(
-        MenuItem.id,
-        MenuItem.name,
-        MenuItem.slug,
-        MenuItem.description,
-        MenuItem.price_cents,
-        MenuItem.image,
-        MenuItem.category_id,
-        MenuItem.track_stock,
-        MenuItem.stock_qty,
-        MenuItem.is_sold_out,
-        MenuItem.order_type,
-    )
-    .where(*_ITEM_FILTER)
-    .order_by(MenuItem.sort_order, MenuItem.name, MenuItem.id)
-)
-_ITEM_IDS = select(MenuItem.id).where(*_ITEM_FILTER).scalar_subquery()
-_OPTIONS = (
-    select(
-        MenuOption.id,
-        MenuOption.menu_item_id,
-        MenuOption.name,
-        MenuOption.display_type,
-        MenuOption.is_required,
-        MenuOption.min_select,
-        MenuOption.max_select,
-        MenuOption.sort_order,
-    )
-    .where(MenuOption.is_active.is_(True), MenuOption.menu_item_id.in_(_ITEM_IDS))
-    .order_by(MenuOption.sort_order, MenuOption.name, MenuOption.id)
-)
-_VALUES = (
-    select(
-        MenuOptionValue.id,
-        MenuOptionValue.menu_option_id,
-        MenuOptionValue.name,
-        MenuOptionValue.price_modifier_cents,
-        MenuOptionValue.is_default,
-        MenuOptionValue.sort_order,
-    )
-    .join(MenuOption, MenuOption.id == MenuOptionValue.menu_option_id)
-    .where(
-        MenuOptionValue.is_active.is_(True),
-        MenuOption.is_active.is_(True),
-        MenuOption.menu_item_id.in_(_ITEM_IDS),
-    )
-    .order_by(MenuOptionValue.sort_order, MenuOptionValue.name, MenuOptionValue.id)
-)
-_ALLERGENS = (
-    select(menu_item_allergens.c.menu_item_id, Allergen.id, Allergen.name)
-    .join(Allergen, Allergen.id == menu_item_allergens.c.allergen_id)
-    .where(menu_item_allergens.c.menu_item_id.in_(_ITEM_IDS))
-    .order_by(Allergen.name)
-)
-_MEALTIMES = (
-    select(
-        menu_item_mealtimes.c.menu_item_id,
-        Mealtime.id,
-        Mealtime.name,
-        Mealtime.start_time,
-        Mealtime.end_time,
-        Mealtime.days,
-    )
-    .join(Mealtime, Mealtime.id == menu_item_mealtimes.c.mealtime_id)
-    .where(menu_item_mealtimes.c.menu_item_id.in_(_ITEM_IDS), Mealtime.is_active.is_(True))
-    .order_by(Mealtime.start_time, Mealtime.name)
-)
-
-
-class StorefrontRows(NamedTuple):
-    """One location's orderable menu as flat rows, each list in display order (active rows only)."""
-
-    location: Location
-    hours: list[DayHours]
-    categories: Sequence[Any]
-    items: Sequence[Any]
-    options: Sequence[Any]
-    values: Sequence[Any]
-    allergens: Sequence[Any]
-    mealtimes: Sequence[Any]
-
-
-def storefront_location(session: Session, location_id: str | None) -> Location:
-    """The location the storefront shows: the one named, or the only active one."""
-    if location_id is None:
-        return checks.only_active_location(list(session.scalars(_ACTIVE_LOCATIONS)))
-    return checks.shown_location(session.get(Location, location_id))
-
-
-def storefront_rows(session: Session, location_id: str | None) -> StorefrontRows:
-    """Load one location's orderable menu in eight statements, whatever its size."""
-    loc = storefront_location(session, location_id)
-    at = {"location_id": loc.id}
-    return StorefrontRows(
-        location=loc,
-        hours=[DayHours(*row) for row in session.execute(_HOURS, at)],
-        categories=session.execute(_CATEGORIES, at).all(),
-        items=session.execute(_ITEMS, at).all(),
-        options=session.execute(_OPTIONS, at).all(),
-        values=session.execute(_VALUES, at).all(),
-        allergens=session.execute(_ALLERGENS, at).all(),
-        mealtimes=session.execute(_MEALTIMES, at).all(),
-    )
 
 
 # ---------------------------------------------------------------- rows by id, and plain writes

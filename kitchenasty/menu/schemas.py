@@ -371,10 +371,13 @@ class MealtimeOut(msgspec.Struct, kw_only=True, rename="camel"):
 
 
 class StoreLocation(msgspec.Struct, kw_only=True, rename="camel"):
-    """`openingNote` ("Open now · until 22:00", "Closed now · opens at 17:00") and `hoursToday` ("Today:
-    11:00–22:00", "Closed today"; null while no hours are set) are sentences for guests, in restaurant time;
-    `opensAt`/`closesAt` (ISO 8601 with the restaurant's offset) the next opening when closed, the closing when open
-    (null: none within a week)."""
+    """`openingNote` ("Open now · until 22:00", "Closed now · opens at 17:00", "Closed for the holidays · opens
+    Friday at 11:00", "Not taking orders now · back at 19:30") and `hoursToday` ("Today: 11:30–14:30, 17:30–22:00",
+    "Closed today"; null while no hours are set) are sentences for guests, in restaurant time; `opensAt`/`closesAt`
+    (ISO 8601 with the restaurant's offset) the next opening when closed, the closing when open (null: none within
+    a week). `isOpenNow` is whether orders are taken now: false on a closed date and while ordering is paused
+    (`isPaused`, with the owner's `pauseMessage`; `opensAt` is then when the pause ends). While busy (`isBusy`)
+    orders are taken and the lead times shown include the busy extra minutes."""
 
     id: str
     name: str
@@ -386,6 +389,8 @@ class StoreLocation(msgspec.Struct, kw_only=True, rename="camel"):
     closes_at: str | None
     is_busy: bool
     busy_message: str | None
+    is_paused: bool
+    pause_message: str | None
     delivery_enabled: bool
     pickup_enabled: bool
     dine_in_enabled: bool

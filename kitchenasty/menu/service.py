@@ -16,6 +16,7 @@ from __future__ import annotations
 import asyncio
 import time
 from collections.abc import Sequence
+from datetime import date, timedelta
 from typing import Any
 
 from sqlalchemy.exc import IntegrityError
@@ -28,7 +29,7 @@ from kitchenasty.core.events import DomainEvent, notify
 from kitchenasty.core.links import Dependents
 from kitchenasty.core.validate import check_slug, check_time, not_blank
 from kitchenasty.locations.hours import OpeningState, local_now
-from kitchenasty.menu import checks, queries, views
+from kitchenasty.menu import checks, queries, storefront_queries, views
 from kitchenasty.menu.checks import open_windows
 from kitchenasty.menu.events import MenuChanged
 from kitchenasty.menu.models import Allergen, Category, Mealtime, MenuItem, menu_item_allergens, menu_item_mealtimes
@@ -95,26 +96,29 @@ class MenuService:
     async def _current(self, location_id: str | None) -> tuple[BuiltMenu, OpeningState, frozenset[str]]:
         """The location's loaded menu, its opening state now, and the mealtime windows open now."""
         timezone = (await self.settings.resolved()).get("general.timezone")
+        now = local_now(timezone)
+        since = now.date() - timedelta(days=1)
         menu = self._menus.get(location_id)
         if menu is None:
-            menu = await asyncio.shield(self._load(location_id))
+            menu = await asyncio.shield(self._load(location_id, since))
         elif time.monotonic() - menu.built_at > CACHE_TTL_SECONDS:
             # Writes made in this process invalidate at once; the TTL only catches writes from other processes,
             # so serve the current menu and refresh it in the background (one load, not one per waiting request).
-            self._load(location_id)
-        now = local_now(timezone)
+            self._load(location_id, since)
         return menu, menu.opening(now), open_windows(menu.windows, now)
 
-    def _load(self, location_id: str | None) -> asyncio.Future[BuiltMenu]:
+    def _load(self, location_id: str | None, since: date) -> asyncio.Future[BuiltMenu]:
         """The one in-flight load of a location's menu (concurrent readers share it), cached when it lands unless
-        the menu changed meanwhile."""
+        the menu changed meanwhile; closures that ended before `since` are left out."""
         key = (id(asyncio.get_running_loop()), location_id)
         loading = self._loading.get(key)
         if loading is not None:
             return loading
         generation = self._generation
         loading = asyncio.ensure_future(
-            self.db.run_read(lambda session: views.assemble(queries.storefront_rows(session, location_id)))
+            self.db.run_read(
+                lambda session: views.assemble(storefront_queries.storefront_rows(session, location_id, since))
+            )
         )
         self._loading[key] = loading
 

@@ -20,7 +20,8 @@ import msgspec
 from kitchenasty.core.api import ok
 from kitchenasty.core.money import from_cents
 from kitchenasty.core.schema import iso
-from kitchenasty.locations.hours import DayHours, OpeningState, opening_state
+from kitchenasty.locations.checks import lead_time, pause_of
+from kitchenasty.locations.hours import Closure, DayHours, OpeningState, Pause, opening_state
 from kitchenasty.menu.checks import (
     ItemAvailability,
     PriceChange,
@@ -29,7 +30,6 @@ from kitchenasty.menu.checks import (
     item_availability,
     unavailable_reason,
 )
-from kitchenasty.menu.queries import StorefrontRows
 from kitchenasty.menu.schemas import (
     AllergenOut,
     AllergenRef,
@@ -54,6 +54,7 @@ from kitchenasty.menu.schemas import (
     StoreLocation,
     StoreMenu,
 )
+from kitchenasty.menu.storefront_queries import StorefrontRows
 
 # ---------------------------------------------------------------- parts shared by several shapes
 
@@ -297,17 +298,20 @@ def store_location(loc: Any) -> StoreLocation:
         closes_at=None,
         is_busy=loc.is_busy,
         busy_message=loc.busy_message,
+        is_paused=False,
+        pause_message=None,
         delivery_enabled=loc.delivery_enabled,
         pickup_enabled=loc.pickup_enabled,
         dine_in_enabled=loc.dine_in_enabled,
         min_order_delivery=from_cents(loc.min_order_delivery_cents),
         min_order_pickup=from_cents(loc.min_order_pickup_cents),
-        delivery_lead_time=loc.delivery_lead_time,
-        pickup_lead_time=loc.pickup_lead_time,
+        delivery_lead_time=lead_time(loc, "DELIVERY"),
+        pickup_lead_time=lead_time(loc, "PICKUP"),
     )
 
 
-def with_opening(location: StoreLocation, state: OpeningState) -> StoreLocation:
+def with_opening(location: StoreLocation, state: OpeningState, pause: Pause | None) -> StoreLocation:
+    """The location as shown at one moment: its opening state, and the pause while it lasts."""
     return msgspec.structs.replace(
         location,
         is_open_now=state.is_open,
@@ -315,6 +319,8 @@ def with_opening(location: StoreLocation, state: OpeningState) -> StoreLocation:
         hours_today=state.today,
         opens_at=state.opens_at.isoformat() if state.opens_at else None,
         closes_at=state.closes_at.isoformat() if state.closes_at else None,
+        is_paused=state.paused,
+        pause_message=pause.message if state.paused and pause is not None else None,
     )
 
 
@@ -365,6 +371,8 @@ class BuiltMenu:
     location_id: str
     location: StoreLocation
     hours: list[DayHours]
+    closures: list[Closure]
+    pause: Pause | None
     windows: list[Window]
     roots: list[_Node]
     tracks_stock: bool
@@ -377,7 +385,7 @@ class BuiltMenu:
         """The location's opening state at `local`, worked out once a minute (hours are read to the minute)."""
         minute = local.replace(second=0, microsecond=0)
         if self._opening is None or self._opening[0] != minute:
-            self._opening = (minute, opening_state(self.hours, local))
+            self._opening = (minute, opening_state(self.hours, local, self.closures, self.pause))
         return self._opening[1]
 
     def render(self, opening: OpeningState, open_ids: frozenset[str]) -> StoreMenu:
@@ -385,7 +393,7 @@ class BuiltMenu:
         menu = self.rendered.get(key)
         if menu is None:
             menu = StoreMenu(
-                location=with_opening(self.location, opening),
+                location=with_opening(self.location, opening, self.pause),
                 categories=[self._category(node, open_ids) for node in self.roots],
             )
             if len(self.rendered) > 64:  # a handful of keys in practice; never let it grow unbounded
@@ -483,6 +491,8 @@ def assemble(rows: StorefrontRows) -> BuiltMenu:
         location_id=rows.location.id,
         location=store_location(rows.location),
         hours=rows.hours,
+        closures=rows.closures,
+        pause=pause_of(rows.location),
         windows=list(windows.values()),
         roots=roots,
         tracks_stock=tracks_stock,

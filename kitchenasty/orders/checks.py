@@ -30,7 +30,24 @@ import msgspec
 from kitchenasty.core.errors import Forbidden, NotFound, ValidationFailed
 from kitchenasty.core.money import MoneyFormat, percent_of, to_cents
 from kitchenasty.core.validate import valid_email
-from kitchenasty.locations.hours import WEEKDAY_NAMES, DayHours, describe_day, in_window, is_open_at, weekday_sunday0
+from kitchenasty.locations.checks import (
+    closed_refusal,
+    lead_time,
+    pause_blocks,
+    pause_of,
+    paused_refusal,
+    say_date,
+)
+from kitchenasty.locations.hours import (
+    WEEKDAY_NAMES,
+    Closure,
+    DayHours,
+    closure_on,
+    describe_day,
+    in_window,
+    is_open_at,
+    weekday_sunday0,
+)
 from kitchenasty.orders.schemas import OrderIn
 
 MAX_AMOUNT_CENTS = 10_000_000
@@ -340,37 +357,48 @@ def order_number(day: date, sequence: int) -> str:
 # ---------------------------------------------------------------- the location
 
 
-def check_location(loc: Any, hours: Sequence[DayHours], req: OrderRequest) -> None:
-    """Open, not busy, taking this type of order, and open now (or at the scheduled time, with the lead time)."""
+def check_location(loc: Any, hours: Sequence[DayHours], req: OrderRequest, closures: Sequence[Closure] = ()) -> None:
+    """Active, not paused, taking this type of order, and open now (or at the scheduled time, at least the lead time
+    ahead: longer while busy); a closed date is refused with its note. A scheduled order for after a pause ends is
+    taken while paused."""
     order_type = req.data.order_type
     if not loc.is_active:
         raise refuse(f"{loc.name} is not taking orders at the moment", "LOCATION_INACTIVE")
-    if loc.is_busy:
-        raise refuse(
-            loc.busy_message
-            or f"{loc.name} is very busy and is not accepting orders right now. Please try again later.",
-            "LOCATION_BUSY",
-        )
+    tz = req.cfg.tz
+    pause = pause_of(loc)
+    if pause is not None and pause_blocks(pause, req.now, req.scheduled_at):
+        can_schedule = req.cfg.future_ordering and pause.until is not None
+        raise refuse(paused_refusal(loc.name, pause, req.now.astimezone(tz), can_schedule), "ORDERING_PAUSED")
     enabled = {"DELIVERY": loc.delivery_enabled, "PICKUP": loc.pickup_enabled, "DINE_IN": loc.dine_in_enabled}
     if not enabled[order_type]:
         raise refuse(f"{ORDER_TYPE_LABELS[order_type]} is not available at {loc.name}", "ORDER_TYPE_UNAVAILABLE")
-    tz = req.cfg.tz
     if req.scheduled_at is None:
         local = req.now.astimezone(tz)
-        if not is_open_at(hours, local):
+        if not is_open_at(hours, local, closures):
             later = " You can schedule your order for later." if req.cfg.future_ordering else ""
+            closure = closure_on(closures, local.date())
+            if closure is not None:
+                raise refuse(f"{closed_refusal(loc.name, closure, 'today')}{later}", "LOCATION_CLOSED")
             raise refuse(
                 f"{loc.name} is closed right now (today's hours: {describe_day(hours, local)}).{later}",
                 "LOCATION_CLOSED",
             )
         return
-    lead = loc.delivery_lead_time if order_type == "DELIVERY" else loc.pickup_lead_time
+    lead = lead_time(loc, order_type)
     if req.scheduled_at < req.now + timedelta(minutes=lead):
+        busy = " while we are busy" if loc.is_busy and loc.busy_extra_minutes else ""
         raise refuse(
-            f"Please schedule at least {lead} minutes ahead for {ORDER_TYPE_WORDS[order_type]}", "SCHEDULE_TOO_SOON"
+            f"Please schedule at least {lead} minutes ahead for {ORDER_TYPE_WORDS[order_type]}{busy}",
+            "SCHEDULE_TOO_SOON",
         )
     local = req.scheduled_at.astimezone(tz)
-    if not is_open_at(hours, local):
+    if not is_open_at(hours, local, closures):
+        closure = closure_on(closures, local.date())
+        if closure is not None:
+            day = f"on {WEEKDAY_NAMES[weekday_sunday0(local)]} {say_date(local.date())}"
+            raise refuse(
+                f"{closed_refusal(loc.name, closure, day)} Please choose another day.", "LOCATION_CLOSED_AT_TIME"
+            )
         raise refuse(
             f"{loc.name} is closed at the scheduled time ({WEEKDAY_NAMES[weekday_sunday0(local)]} "
             f"{local:%H:%M}; hours that day: {describe_day(hours, local)})",

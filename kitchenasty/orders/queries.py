@@ -21,8 +21,9 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from kitchenasty.core.fastsql import fast
 from kitchenasty.core.schema import table_of
 from kitchenasty.customers.models import Customer
-from kitchenasty.locations.hours import DayHours
+from kitchenasty.locations.hours import Closure, DayHours
 from kitchenasty.locations.models import DiningTable, Location, OperatingHour
+from kitchenasty.locations.queries import closures_since
 from kitchenasty.menu.models import Category, Mealtime, MenuItem, MenuOption, MenuOptionValue, menu_item_mealtimes
 from kitchenasty.orders import rollups
 from kitchenasty.orders.checks import MenuItemRule, MenuOptionRule, MenuValueRule, OrderNotFound
@@ -184,6 +185,10 @@ _LOCATION_BY_ID = (
         locations_t.c.is_active,
         locations_t.c.is_busy,
         locations_t.c.busy_message,
+        locations_t.c.busy_extra_minutes,
+        locations_t.c.paused_at,
+        locations_t.c.paused_until,
+        locations_t.c.pause_message,
         locations_t.c.delivery_enabled,
         locations_t.c.pickup_enabled,
         locations_t.c.dine_in_enabled,
@@ -260,7 +265,10 @@ def active_location_ids(session: Any) -> list[str]:
     return list(fast(session).execute(_ACTIVE_LOCATIONS).scalars().all())
 
 
-def location_with_hours(session: Any, location_id: str) -> tuple[Any, list[DayHours]] | None:
+def location_with_hours(
+    session: Any, location_id: str, since: date
+) -> tuple[Any, list[DayHours], list[Closure]] | None:
+    """The location's row, its opening ranges and its closures ending on or after `since`."""
     rows = fast(session).execute(_LOCATION_BY_ID, {"location_id": location_id}).all()
     if not rows:
         return None
@@ -269,7 +277,7 @@ def location_with_hours(session: Any, location_id: str) -> tuple[Any, list[DayHo
         for r in rows
         if r.day_of_week is not None
     ]
-    return rows[0], hours
+    return rows[0], hours, closures_since(session, location_id, since)
 
 
 def table_row(session: Any, table_id: str | None) -> Any:

@@ -12,6 +12,7 @@ from __future__ import annotations
 import dataclasses
 import secrets
 from dataclasses import dataclass
+from datetime import timedelta
 from types import SimpleNamespace
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -29,7 +30,7 @@ from kitchenasty.core.money import to_basis_points, to_cents
 from kitchenasty.core.schema import new_id, utcnow
 from kitchenasty.core.security import Principal, constant_time_equals
 from kitchenasty.coupons.service import AppliedCoupon, CouponService, customer_key
-from kitchenasty.locations.hours import DayHours
+from kitchenasty.locations.hours import Closure, DayHours
 from kitchenasty.menu import queries as menu_queries
 from kitchenasty.orders import checks, queries, rollups
 from kitchenasty.orders.catalog import Catalog
@@ -91,8 +92,8 @@ class OrderService:
 
     # ---------------------------------------------------------------- placement: what it reads
 
-    def _location(self, session: Session, req: OrderRequest) -> tuple[Any, list[DayHours]]:
-        """The location (the only active one when none is named) and its hours, checked for this order."""
+    def _location(self, session: Session, req: OrderRequest) -> tuple[Any, list[DayHours], list[Closure]]:
+        """The location (the only active one when none is named), its hours and closures, checked for this order."""
         catalog = self.catalog if req.use_catalog else Catalog()
         location_id = checks.clean(req.data.location_id)
         if location_id is None:
@@ -106,11 +107,12 @@ class OrderService:
             location_id = active[0]
         found = catalog.get(("location", location_id))
         if found is None:
-            found = queries.location_with_hours(session, location_id)
+            since = req.now.astimezone(req.cfg.tz).date() - timedelta(days=1)
+            found = queries.location_with_hours(session, location_id, since)
             if found is None:
                 raise refuse("This location does not exist; please choose another one", "LOCATION_NOT_FOUND")
             catalog.put(("location", location_id), found)
-        checks.check_location(found[0], found[1], req)
+        checks.check_location(found[0], found[1], req, closures=found[2])
         return found
 
     def _menu(self, session: Session, req: OrderRequest) -> tuple[dict[str, Any], dict[str, list[Any]]]:
@@ -146,7 +148,7 @@ class OrderService:
             if c is None:
                 raise Unauthorized("Your account was not found; please sign in again", code="CUSTOMER_NOT_FOUND")
             customer = PartyRef(id=c.id, name=c.name, email=c.email, phone=c.phone)
-        loc, _ = self._location(session, req)
+        loc = self._location(session, req)[0]
         data = req.data
         table_id = table_name = None
         if data.order_type == "DINE_IN":

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 from typing import Any
 
@@ -70,6 +71,20 @@ async def _table(client: AsyncTestClient[Litestar], headers: dict[str, str]) -> 
     response = await client.post(
         f"/api/locations/{location}/tables", headers=headers, json={"name": "T1", "capacity": 4}
     )
+    assert response.status_code == 201, response.text
+    return location, response.json()["data"]["id"]
+
+
+async def _pause(client: AsyncTestClient[Litestar], headers: dict[str, str], location: str) -> str:
+    response = await client.post(f"/api/locations/{location}/pause", headers=headers, json={"minutes": 10})
+    assert response.status_code == 200, response.text
+    return location
+
+
+async def _closure(client: AsyncTestClient[Litestar], headers: dict[str, str]) -> tuple[str, str]:
+    location = await _location(client, headers)
+    day = (datetime.now(UTC).date() + timedelta(days=3)).isoformat()
+    response = await client.post(f"/api/locations/{location}/closures", headers=headers, json={"startDate": day})
     assert response.status_code == 201, response.text
     return location, response.json()["data"]["id"]
 
@@ -202,6 +217,24 @@ SCENARIOS: dict[tuple[str, str], Scenario] = {
     ),
     ("DELETE", "/api/locations/{location_id:str}"): Scenario(
         "location", lambda c, s, h: _then(_location(c, h), lambda i: c.delete(f"/api/locations/{i}", headers=h))
+    ),
+    ("POST", "/api/locations/{location_id:str}/pause"): Scenario(
+        "location",
+        lambda c, s, h: _then(_location(c, h), lambda i: c.post(f"/api/locations/{i}/pause", headers=h, json={})),
+    ),
+    ("POST", "/api/locations/{location_id:str}/resume"): Scenario(
+        "location",
+        lambda c, s, h: _then(
+            _then(_location(c, h), lambda i: _pause(c, h, i)),
+            lambda i: c.post(f"/api/locations/{i}/resume", headers=h),
+        ),
+    ),
+    ("POST", "/api/locations/{location_id:str}/closures"): Scenario("location_closure", lambda c, s, h: _closure(c, h)),
+    ("DELETE", "/api/locations/{location_id:str}/closures/{closure_id:str}"): Scenario(
+        "location_closure",
+        lambda c, s, h: _then(
+            _closure(c, h), lambda lc: c.delete(f"/api/locations/{lc[0]}/closures/{lc[1]}", headers=h)
+        ),
     ),
     ("POST", "/api/locations/{location_id:str}/tables"): Scenario("dining_table", lambda c, s, h: _table(c, h)),
     ("PATCH", "/api/locations/{location_id:str}/tables/{table_id:str}"): Scenario(

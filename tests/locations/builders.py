@@ -55,6 +55,7 @@ async def insert_order(
             subtotal_cents=1000,
             total_cents=1000,
             table_id=table_id,
+            local_day=datetime.now(UTC).date(),
         )
         session.add(order)
         await session.flush()

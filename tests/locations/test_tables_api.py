@@ -118,3 +118,25 @@ async def test_table_delete_refused_while_orders_reference_it(
     removed = await client.delete(f"/api/locations/{location_id}/tables/{unused}", headers=admin)
     assert removed.json() == {"success": True, "message": "Table deleted"}
     assert [t["name"] for t in (await client.get(f"/api/locations/{location_id}/tables")).json()["data"]] == ["T1"]
+
+
+async def test_table_refusals_are_sentences_that_name_the_field(
+    client: Client, services: Services, admin: dict[str, str]
+) -> None:
+    location_id = await make_location(services)
+    table_id = await make_table(services, location_id, "T1")
+    url = f"/api/locations/{location_id}/tables"
+    seats = "capacity must be between 1 and 1000 seats"
+    for capacity in (0, 1001):
+        created = await client.post(url, json={"name": "T9", "capacity": capacity}, headers=admin)
+        assert (created.status_code, created.json()["error"]) == (400, seats)
+        assert created.json()["details"] == [{"key": "capacity", "message": seats}]
+        patched = await client.patch(f"{url}/{table_id}", json={"name": "T2", "capacity": capacity}, headers=admin)
+        assert (patched.status_code, patched.json()["details"]) == (400, [{"key": "capacity", "message": seats}])
+    blank = await client.post(url, json={"name": "  ", "capacity": 2}, headers=admin)
+    assert blank.json()["details"] == [{"key": "name", "message": "name must not be blank"}]
+    taken = await client.post(url, json={"name": "t1", "capacity": 2}, headers=admin)
+    message = "A table with this name already exists at this location"
+    assert (taken.status_code, taken.json()["details"]) == (409, [{"key": "name", "message": message}])
+    listed = (await client.get(url)).json()["data"]
+    assert [(t["name"], t["capacity"]) for t in listed] == [("T1", 4)]

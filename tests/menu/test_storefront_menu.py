@@ -22,7 +22,7 @@ from tests.menu.builders import make_category, make_item, size_option
 Client = AsyncTestClient[Litestar]
 
 LOCATION_KEYS = {
-    "id", "name", "slug", "isOpenNow", "openingNote", "hoursToday", "opensAt", "closesAt", "isBusy", "busyMessage", "deliveryEnabled", "pickupEnabled", "dineInEnabled",
+    "id", "name", "slug", "isOpenNow", "openingNote", "hoursToday", "opensAt", "closesAt", "isBusy", "busyMessage", "isPaused", "pauseMessage", "deliveryEnabled", "pickupEnabled", "dineInEnabled",
     "minOrderDelivery", "minOrderPickup", "deliveryLeadTime", "pickupLeadTime",
 }  # fmt: skip
 CATEGORY_KEYS = {"id", "name", "slug", "description", "image", "sortOrder", "parentId", "children", "items"}
@@ -263,6 +263,71 @@ async def test_storefront_menu_location_state_open_busy(
         None,
     )
     assert datetime.fromisoformat(state["closesAt"]).hour == 23
+
+
+async def test_storefront_menu_shows_a_pause_and_its_end(
+    client: Client, services: Services, admin: dict[str, str]
+) -> None:
+    zone, local = zone_at_midday()
+    await services.settings.update_group("general", {"timezone": zone})
+    location_id = await make_location(
+        services, operating_hours=[OperatingHourIn(day_of_week=weekday(local), open_time="08:00", close_time="23:00")]
+    )
+    paused = await client.post(
+        f"/api/locations/{location_id}/pause", json={"minutes": 30, "message": "Kitchen full"}, headers=admin
+    )
+    until = datetime.fromisoformat(paused.json()["data"]["pausedUntil"].replace("Z", "+00:00")).astimezone(local.tzinfo)
+    state = (await menu(client))["location"]
+    assert (state["isOpenNow"], state["isPaused"], state["pauseMessage"]) == (False, True, "Kitchen full")
+    assert state["openingNote"] == f"Kitchen full · back at {until:%H:%M}"
+    assert datetime.fromisoformat(state["opensAt"]) == until
+    assert state["hoursToday"] == "Today: 08:00–23:00"
+    await client.post(f"/api/locations/{location_id}/resume", headers=admin)
+    state = (await menu(client))["location"]
+    assert (state["isOpenNow"], state["isPaused"], state["pauseMessage"]) == (True, False, None)
+    assert state["openingNote"] == "Open now · until 23:00"
+
+
+async def test_storefront_menu_shows_several_ranges_and_a_closed_date(
+    client: Client, services: Services, admin: dict[str, str]
+) -> None:
+    zone, local = zone_at_midday()
+    await services.settings.update_group("general", {"timezone": zone})
+    today = weekday(local)
+    location_id = await make_location(
+        services,
+        operating_hours=[
+            OperatingHourIn(day_of_week=day, open_time=start, close_time=end)
+            for day in range(7)
+            for start, end in (("10:00", "14:30"), ("17:30", "22:00"))
+        ],
+    )
+    state = (await menu(client))["location"]
+    assert (state["isOpenNow"], state["openingNote"]) == (True, "Open now · until 14:30")
+    assert state["hoursToday"] == "Today: 10:00–14:30, 17:30–22:00"
+    created = await client.post(
+        f"/api/locations/{location_id}/closures",
+        json={"startDate": local.date().isoformat(), "note": "Closed for the holidays"},
+        headers=admin,
+    )
+    assert created.status_code == 201, created.text
+    state = (await menu(client))["location"]
+    assert (state["isOpenNow"], state["hoursToday"]) == (False, "Closed today")
+    assert state["openingNote"] == "Closed for the holidays · opens tomorrow at 10:00"
+    opens = datetime.fromisoformat(state["opensAt"])
+    assert (opens.date() - local.date()).days == 1 and (opens.hour, weekday(opens)) == (10, (today + 1) % 7)
+
+
+async def test_storefront_menu_lead_times_include_the_busy_extra_minutes(
+    client: Client, services: Services, admin: dict[str, str]
+) -> None:
+    location_id = await make_location(services, delivery_lead_time=30, pickup_lead_time=15)
+    state = (await menu(client))["location"]
+    assert (state["deliveryLeadTime"], state["pickupLeadTime"]) == (30, 15)
+    await client.patch(f"/api/locations/{location_id}", json={"isBusy": True, "busyExtraMinutes": 25}, headers=admin)
+    state = (await menu(client))["location"]
+    assert (state["isOpenNow"], state["isBusy"]) == (True, True)
+    assert (state["deliveryLeadTime"], state["pickupLeadTime"]) == (55, 40)
 
 
 async def test_storefront_menu_follows_menu_edits_at_once(

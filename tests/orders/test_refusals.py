@@ -18,6 +18,7 @@ from sqlalchemy import update
 from kitchenasty.coupons.models import Coupon
 from kitchenasty.coupons.schemas import CouponIn
 from kitchenasty.locations.models import DiningTable, Location
+from kitchenasty.locations.schemas import ClosureIn, PauseIn
 from kitchenasty.menu.models import Category, Mealtime, MenuItem, MenuOptionValue, menu_item_mealtimes
 from kitchenasty.orders.schemas import OrderIn
 from kitchenasty.services import Services
@@ -77,14 +78,48 @@ async def no_active_location(s: Services, m: Menu) -> dict[str, Any]:
     return guest_order(m)
 
 
-async def busy_with_message(s: Services, m: Menu) -> dict[str, Any]:
-    await change(s, Location, m.location_id, is_busy=True, busy_message="Kitchen full, back in 20 minutes")
+async def paused_with_message(s: Services, m: Menu) -> dict[str, Any]:
+    await s.locations.pause(m.location_id, PauseIn(message="Kitchen full, back soon"))
     return guest_order(m)
 
 
-async def busy_without_message(s: Services, m: Menu) -> dict[str, Any]:
-    await change(s, Location, m.location_id, is_busy=True)
+async def paused_for_a_while(s: Services, m: Menu) -> dict[str, Any]:
+    await s.locations.pause(m.location_id, PauseIn(minutes=30))
     return guest_order(m)
+
+
+async def paused_scheduled_before_it_ends(s: Services, m: Menu) -> dict[str, Any]:
+    await set_settings(s, "orders", enableFutureOrdering=True)
+    await s.locations.pause(m.location_id, PauseIn(minutes=120))
+    return guest_order(m, scheduledAt=in_hours(1))
+
+
+async def busy_scheduled_inside_longer_lead_time(s: Services, m: Menu) -> dict[str, Any]:
+    await set_settings(s, "orders", enableFutureOrdering=True)
+    await change(s, Location, m.location_id, is_busy=True, busy_extra_minutes=30)
+    return guest_order(m, scheduledAt=in_hours(0.5))  # 15 minutes of lead time, 45 while busy
+
+
+def around_today() -> ClosureIn:
+    """Yesterday to tomorrow (restaurant time is UTC here), so that it covers now even across midnight."""
+    today = datetime.now(UTC).date()
+    return ClosureIn(
+        start_date=(today - timedelta(days=1)).isoformat(),
+        end_date=(today + timedelta(days=1)).isoformat(),
+        note="Closed for the holidays",
+    )
+
+
+async def closed_date(s: Services, m: Menu) -> dict[str, Any]:
+    await s.locations.create_closure(m.location_id, around_today())
+    return guest_order(m)
+
+
+async def closed_date_at_scheduled_time(s: Services, m: Menu) -> dict[str, Any]:
+    await set_settings(s, "orders", enableFutureOrdering=True)
+    day = datetime.now(UTC).date() + timedelta(days=2)
+    await s.locations.create_closure(m.location_id, ClosureIn(start_date=day.isoformat()))
+    return guest_order(m, scheduledAt=datetime(day.year, day.month, day.day, 12, tzinfo=UTC).isoformat())
 
 
 async def closed_now(s: Services, m: Menu) -> dict[str, Any]:
@@ -358,8 +393,17 @@ CASES = [
     Case("maintenance", maintenance, "MAINTENANCE", "Back at 6 pm!"),
     Case("location inactive", location_inactive, "LOCATION_INACTIVE"),
     Case("no active location", no_active_location, "NO_LOCATION"),
-    Case("busy with message", busy_with_message, "LOCATION_BUSY", "Kitchen full, back in 20 minutes"),
-    Case("busy without message", busy_without_message, "LOCATION_BUSY"),
+    Case("paused with message", paused_with_message, "ORDERING_PAUSED", "Kitchen full, back soon."),
+    Case("paused for a while", paused_for_a_while, "ORDERING_PAUSED"),
+    Case("paused, scheduled before it ends", paused_scheduled_before_it_ends, "ORDERING_PAUSED"),
+    Case(
+        "busy, scheduled inside the longer lead time",
+        busy_scheduled_inside_longer_lead_time,
+        "SCHEDULE_TOO_SOON",
+        "Please schedule at least 45 minutes ahead for pickup while we are busy",
+    ),
+    Case("closed date", closed_date, "LOCATION_CLOSED"),
+    Case("closed date at scheduled time", closed_date_at_scheduled_time, "LOCATION_CLOSED_AT_TIME"),
     Case("closed now", closed_now, "LOCATION_CLOSED", "Night Owl is closed right now (today's hours: closed)."),
     Case("closed at scheduled time", closed_at_scheduled_time, "LOCATION_CLOSED_AT_TIME"),
     Case("delivery disabled", delivery_disabled, "ORDER_TYPE_UNAVAILABLE"),

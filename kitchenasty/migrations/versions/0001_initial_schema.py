@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises: 
-Create Date: 2026-12-02 03:40:56.234589
+Create Date: 2026-12-02 03:49:22.658413
 """
 
 from __future__ import annotations
@@ -168,6 +168,10 @@ def upgrade() -> None:
     sa.Column('pickup_lead_time', sa.Integer(), nullable=False),
     sa.Column('is_busy', sa.Boolean(), nullable=False),
     sa.Column('busy_message', sa.String(length=500), nullable=True),
+    sa.Column('busy_extra_minutes', sa.Integer(), nullable=False),
+    sa.Column('paused_at', kitchenasty.core.schema.UTCDateTime(), nullable=True),
+    sa.Column('paused_until', kitchenasty.core.schema.UTCDateTime(), nullable=True),
+    sa.Column('pause_message', sa.String(length=500), nullable=True),
     sa.Column('id', sa.String(length=32), nullable=False),
     sa.Column('created_at', kitchenasty.core.schema.UTCDateTime(), nullable=False),
     sa.Column('updated_at', kitchenasty.core.schema.UTCDateTime(), nullable=False),
@@ -260,6 +264,20 @@ def upgrade() -> None:
         batch_op.create_index(batch_op.f('ix_categories_location_id'), ['location_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_categories_parent_id'), ['parent_id'], unique=False)
 
+    op.create_table('location_closures',
+    sa.Column('location_id', sa.String(length=32), nullable=False),
+    sa.Column('start_date', sa.Date(), nullable=False),
+    sa.Column('end_date', sa.Date(), nullable=False),
+    sa.Column('note', sa.String(length=200), nullable=True),
+    sa.Column('id', sa.String(length=32), nullable=False),
+    sa.Column('created_at', kitchenasty.core.schema.UTCDateTime(), nullable=False),
+    sa.Column('updated_at', kitchenasty.core.schema.UTCDateTime(), nullable=False),
+    sa.ForeignKeyConstraint(['location_id'], ['locations.id'], name=op.f('fk_location_closures_location_id_locations'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_location_closures'))
+    )
+    with op.batch_alter_table('location_closures', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_location_closures_location_id'), ['location_id'], unique=False)
+
     op.create_table('mealtimes',
     sa.Column('name', sa.String(length=60), nullable=False),
     sa.Column('start_time', sa.String(length=5), nullable=False),
@@ -281,9 +299,11 @@ def upgrade() -> None:
     sa.Column('is_closed', sa.Boolean(), nullable=False),
     sa.Column('id', sa.String(length=32), nullable=False),
     sa.ForeignKeyConstraint(['location_id'], ['locations.id'], name=op.f('fk_operating_hours_location_id_locations'), ondelete='CASCADE'),
-    sa.PrimaryKeyConstraint('id', name=op.f('pk_operating_hours')),
-    sa.UniqueConstraint('location_id', 'day_of_week', name=op.f('uq_operating_hours_location_id'))
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_operating_hours'))
     )
+    with op.batch_alter_table('operating_hours', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_operating_hours_location_id'), ['location_id'], unique=False)
+
     op.create_table('outbox',
     sa.Column('channel', sa.String(length=16), nullable=False),
     sa.Column('source', sa.String(length=64), nullable=False),
@@ -577,8 +597,15 @@ def downgrade() -> None:
         batch_op.drop_index('ix_outbox_created')
 
     op.drop_table('outbox')
+    with op.batch_alter_table('operating_hours', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_operating_hours_location_id'))
+
     op.drop_table('operating_hours')
     op.drop_table('mealtimes')
+    with op.batch_alter_table('location_closures', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_location_closures_location_id'))
+
+    op.drop_table('location_closures')
     with op.batch_alter_table('categories', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_categories_parent_id'))
         batch_op.drop_index(batch_op.f('ix_categories_location_id'))

@@ -39,6 +39,7 @@ def _domain_routes() -> list[Any]:
     from kitchenasty.menu.routes import ROUTES as menu_routes
     from kitchenasty.orders.routes import ROUTES as order_routes
     from kitchenasty.orders.sockets import SOCKET_ROUTES as socket_routes
+    from kitchenasty.reports.routes import ROUTES as report_routes
     from kitchenasty.web.routes import ROUTES as web_routes
 
     return [
@@ -50,6 +51,7 @@ def _domain_routes() -> list[Any]:
         *automation_routes,
         *developer_routes,
         *dashboard_routes,
+        *report_routes,
         *web_routes,
     ]
 

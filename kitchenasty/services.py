@@ -31,6 +31,7 @@ from kitchenasty.orders import queries as order_queries
 from kitchenasty.orders.events import OrderCreated, OrderStatusChanged
 from kitchenasty.orders.rooms import OrderRooms
 from kitchenasty.orders.service import OrderService
+from kitchenasty.reports.service import ReportService
 from kitchenasty.settings.service import SettingsChanged, SettingsService
 from kitchenasty.settings.service import audit_changes as settings_audit_changes
 from kitchenasty.staff.service import StaffChanged, StaffService
@@ -56,6 +57,7 @@ class Services:
     dashboard: DashboardService
     metrics: RequestMetrics
     request_metrics: MetricsService
+    reports: ReportService
 
 
 def build_services(boot: BootSettings, db: Database | None = None) -> Services:
@@ -93,6 +95,7 @@ def build_services(boot: BootSettings, db: Database | None = None) -> Services:
         dashboard=DashboardService(db, settings),
         metrics=metrics,
         request_metrics=MetricsService(db, metrics),
+        reports=ReportService(db, settings),
     )
     _subscribe(services)
     audit.mask_json_columns("site_settings", settings_audit_changes)

@@ -1,0 +1,4 @@
+MATRIX = {
+    ("GET", "/api/reports/z"): "manager",
+    ("GET", "/api/reports/z.csv"): "manager",
+}

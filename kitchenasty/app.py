@@ -40,6 +40,7 @@ def _domain_routes() -> list[Any]:
     from kitchenasty.orders.routes import ROUTES as order_routes
     from kitchenasty.orders.sockets import SOCKET_ROUTES as socket_routes
     from kitchenasty.reports.routes import ROUTES as report_routes
+    from kitchenasty.web.admin import ROUTES as admin_routes
     from kitchenasty.web.routes import ROUTES as web_routes
 
     return [
@@ -53,6 +54,7 @@ def _domain_routes() -> list[Any]:
         *dashboard_routes,
         *report_routes,
         *web_routes,
+        *admin_routes,
     ]
 
 

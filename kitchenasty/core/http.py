@@ -149,7 +149,7 @@ def _friendly(message: str, key: str | None) -> str:
     match = _LENGTH_MESSAGE.fullmatch(message)
     if match:
         kind, op, n = match.groups()
-        unit = "characters" if kind == "str" else "entries"
+        unit = ("character" if n == "1" else "characters") if kind == "str" else ("entry" if n == "1" else "entries")
         return f"must have at least {n} {unit}" if op == ">=" else f"must have at most {n} {unit}"
     return message
 

@@ -44,6 +44,8 @@ class World:
     customer_email: str
     other_customer_token: str
     extra: dict[str, Any] = field(default_factory=dict)
+    manager_email: str = ""
+    admin_email: str = ""
 
     def line(self, name: str, quantity: int = 1, comment: str | None = None) -> dict[str, Any]:
         """An order line for `name` with each required single-choice option set to its default (or first) value."""
@@ -158,6 +160,8 @@ async def build_world(boot: BootSettings) -> World:
             customer_id=customer.id,
             customer_email=customer.email,
             other_customer_token=services.auth.issue("customer", other),
+            manager_email=manager.email,
+            admin_email=admin.email,
         )
     finally:
         await services.db.dispose()

@@ -52,6 +52,15 @@ def log_in_to_kitchen(page: Page, world: World) -> None:
     expect(page.locator("#conn")).to_have_attribute("data-state", "live")
 
 
+def log_in_to_admin(page: Page, email: str) -> None:
+    """Log in on the back office's login form (the page is already at an /admin address); waits for the screen."""
+    expect(page.get_by_role("heading", name="Staff login")).to_be_visible()
+    page.get_by_label("E-mail").fill(email)
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Log in").click()
+    expect(page.locator("body[data-screen='ready']")).to_be_attached()
+
+
 def column(page: Page, status: str):  # type: ignore[no-untyped-def]
     return page.locator(f'.column[data-status="{status}"]')
 

@@ -1,5 +1,5 @@
 """Pages and static files are public: what a visitor may see is decided by the API the page calls (the kitchen
-page shows a staff login form; the tracking page needs the order's tracking token). WebSocket routes are not HTTP
+page and the back office show a staff login form; the tracking page needs the order's tracking token). WebSocket routes are not HTTP
 routes; their refusals (4401/4403/4404) are tested in tests/realtime."""
 
 MATRIX = {
@@ -9,4 +9,7 @@ MATRIX = {
     ("GET", "/staff/accept-invite"): "public",
     ("GET", "/reset-password"): "public",
     ("GET", "/static/{file_path:path}"): "public",
+    # the back office's shell: a staff login form until someone logs in; the role check is the page's (403 page)
+    ("GET", "/admin"): "public",
+    ("GET", "/admin/{rest:path}"): "public",
 }

@@ -47,7 +47,7 @@ def test_error_pages_are_in_the_site_style_and_lead_back_to_the_menu(
     person = open_person(browser, contexts, server.base_url, viewport)
     page = person.page
     for path, status, heading in (
-        ("/admin", 404, "Page not found"),
+        ("/no-such-page", 404, "Page not found"),
         ("/orders", 404, "Page not found"),
         (BROKEN_PAGE, 500, "Something went wrong"),
         (MANAGERS_PAGE, 403, "You are not allowed here"),
@@ -65,7 +65,7 @@ def test_error_pages_are_in_the_site_style_and_lead_back_to_the_menu(
         assert button.evaluate("el => getComputedStyle(el).backgroundColor") == "rgb(180, 64, 11)"
         assert page.evaluate("document.documentElement.scrollWidth - window.innerWidth") <= 0
         assert serious_violations(page) == [], path
-        if path == "/admin":
+        if path == "/no-such-page":
             page.screenshot(path=str(screenshots / f"error-404-{size_name}.png"), full_page=True)
     page.get_by_role("link", name="Go to the menu").click()
     expect(page.get_by_role("heading", name="Saffron & Sage", level=1)).to_be_visible()

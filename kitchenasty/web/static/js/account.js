@@ -64,18 +64,44 @@ async function acceptInvite() {
   });
 }
 
+/** Without a reset code: ask for the link (`?for=staff` from the staff login forms, else a customer account). */
+function requestReset() {
+  const form = $("#reset-request-form");
+  const kind = new URLSearchParams(location.search).get("for") === "staff" ? "staff" : "customer";
+  $("#reset-form").hidden = true;
+  $("#reset-title").textContent = "Forgot your password?";
+  form.hidden = false;
+  form.addEventListener("submit", async (event) => {
+    event.preventDefault();
+    const error = $("#reset-request-error");
+    error.textContent = "";
+    const email = $("#reset-email").value.trim();
+    if (!email) {
+      error.textContent = "Enter your e-mail.";
+      $("#reset-email").focus();
+      return;
+    }
+    const response = await api("/api/auth/password-reset/request", { method: "POST", body: { email, type: kind } });
+    if (!response.ok) {
+      error.textContent = response.error;
+      return;
+    }
+    form.hidden = true;
+    const done = $("#reset-request-done");
+    done.textContent = (response.body && response.body.message) || "If an account exists for this e-mail, a reset link is on its way.";
+    done.hidden = false;
+  });
+}
+
 function resetPassword() {
   const form = $("#reset-form");
   if (!token) {
-    $("#reset-error").textContent = "This link has no reset code in it. Open the link from the e-mail again.";
+    requestReset();
+    return;
   }
   form.addEventListener("submit", async (event) => {
     event.preventDefault();
     $("#reset-error").textContent = "";
-    if (!token) {
-      $("#reset-error").textContent = "This link has no reset code in it. Open the link from the e-mail again.";
-      return;
-    }
     const password = passwords("#reset-password", "#reset-password2", "#reset-error");
     if (!password) return;
     const response = await api("/api/auth/password-reset/confirm", { method: "POST", body: { token, password } });

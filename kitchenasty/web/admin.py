@@ -1,0 +1,147 @@
+"""The `/admin` back office: one page shell for every screen, and the registry of screens.
+
+Every screen is a client of the JSON API (each rule and guard lives once, in the services); this module only
+decides which shell to answer. The first path segment after `/admin` names the screen (`/admin/orders/abc` is the
+`orders` screen with the path `["abc"]`); the staff member comes from the same httpOnly auth cookie as `/kitchen`:
+
+- an unknown screen answers the HTML 404 page;
+- nobody logged in (or a customer): the shell with the staff login form; after login the same address reloads;
+- a role below the screen's: the HTML 403 page;
+- otherwise `admin.html` with the page config: the screen, the user, the navigation that user's role may open
+  (grouped), the restaurant's name and the public site settings.
+
+**Adding a screen**: append one `AdminScreen(...)` line to `SCREENS` below and write
+`static/js/admin/screens/<module>.js` exporting `mount(main, ctx)` (see docs/DEVELOPING.md, "Adding an admin
+screen").
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from litestar import Response, get
+from litestar.params import FromPath
+
+from kitchenasty.core.guards import MANAGER, STAFF, SUPER_ADMIN, MaybePrincipal
+from kitchenasty.core.security import ROLES, Principal, Role
+from kitchenasty.services import Services, ServicesDep
+from kitchenasty.settings.service import public_settings
+from kitchenasty.web.errors import error_page, forbidden_page
+from kitchenasty.web.routes import PageRequest, render, restaurant_name
+
+
+@dataclass(frozen=True, kw_only=True)
+class AdminScreen:
+    """One back-office screen.
+
+    `slug` is the first path segment after `/admin` ("" is `/admin` itself); `role` the least role that may open it
+    (STAFF < MANAGER < SUPER_ADMIN); `module` the script `static/js/admin/screens/<module>.js`; `group` the heading
+    it is listed under in the navigation ("" = not listed: the start page); `description` one sentence for the start
+    page's link to it."""
+
+    slug: str
+    title: str
+    role: Role
+    module: str
+    group: str
+    description: str = ""
+
+    @property
+    def href(self) -> str:
+        return f"/admin/{self.slug}" if self.slug else "/admin"
+
+
+# The one list of screens, in navigation order (groups appear in the order of their first screen).
+# Add a screen by appending one line.
+SCREENS: tuple[AdminScreen, ...] = (
+    AdminScreen(
+        slug="", title="Start", role=STAFF, module="home", group="", description="The back office's start page."
+    ),
+    AdminScreen(
+        slug="orders",
+        title="Orders",
+        role=STAFF,
+        module="orders",
+        group="Service",
+        description="Find an order, follow it live, change its status or cancel it, print a receipt.",
+    ),
+)
+
+ROLE_TEXT: dict[str, str] = {SUPER_ADMIN: "Administrator", MANAGER: "Manager", STAFF: "Staff"}
+"""A role in words, as the header shows it."""
+
+
+def _rank(role: str | None) -> int:
+    """STAFF 1 < MANAGER 2 < SUPER_ADMIN 3 (the order of `core.security.ROLES`, highest first); 0 for no role."""
+    return len(ROLES) - ROLES.index(role) if role in ROLES else 0
+
+
+def may_open(role: str | None, screen: AdminScreen) -> bool:
+    """Whether a staff member with `role` may open `screen`."""
+    return _rank(role) >= _rank(screen.role)
+
+
+def screen_for(slug: str) -> AdminScreen | None:
+    """The screen at `/admin/<slug>` (a handful of entries: a scan costs less than keeping an index in step;
+    `tests/web/test_admin_shell.py` checks that slugs are unique and every module exists)."""
+    return next((screen for screen in SCREENS if screen.slug == slug), None)
+
+
+def navigation(role: str | None) -> list[dict[str, Any]]:
+    """The screens `role` may open, grouped under their headings, in registry order (the start page is not listed)."""
+    groups: dict[str, list[dict[str, str]]] = {}
+    for screen in SCREENS:
+        if screen.group and may_open(role, screen):
+            groups.setdefault(screen.group, []).append(
+                {"slug": screen.slug, "title": screen.title, "href": screen.href, "description": screen.description}
+            )
+    return [{"group": group, "screens": screens} for group, screens in groups.items()]
+
+
+async def _user(services: Services, principal: Principal | None) -> dict[str, Any] | None:
+    if principal is None or not principal.is_staff:
+        return None
+    me = (await services.auth.me(principal)).user
+    if me is None:
+        return None
+    return {"id": me.id, "name": me.name, "email": me.email, "role": me.role, "roleText": ROLE_TEXT[me.role]}
+
+
+async def _admin(request: PageRequest, services: Services, principal: Principal | None, rest: str) -> Response[str]:
+    segments = [part for part in rest.split("/") if part]
+    screen = screen_for(segments[0] if segments else "")
+    if screen is None:
+        return error_page(404)
+    user = await _user(services, principal)
+    if user is not None and not may_open(user["role"], screen):
+        return forbidden_page()
+    site = await public_settings(services.settings)
+    config = {
+        "page": "admin",
+        "screen": {"slug": screen.slug, "title": screen.title, "module": screen.module},
+        "path": segments[1:],
+        "user": user,
+        "nav": navigation(user["role"]) if user else [],
+        "restaurant": restaurant_name(site),
+        "loginNote": "You are logged in as a customer: log in with a staff account."
+        if principal is not None and principal.is_customer
+        else "",
+    }
+    title = screen.title if user else "Staff login"
+    return await render(request, services, "admin.html", title=title, config=config)
+
+
+@get("/admin", include_in_schema=False, name="page-admin")
+async def admin_home(request: PageRequest, services: ServicesDep, principal: MaybePrincipal) -> Response[str]:
+    return await _admin(request, services, principal, "")
+
+
+@get("/admin/{rest:path}", include_in_schema=False, name="page-admin-screen")
+async def admin_screen(
+    request: PageRequest, rest: FromPath[str], services: ServicesDep, principal: MaybePrincipal
+) -> Response[str]:
+    return await _admin(request, services, principal, rest)
+
+
+ROUTES: list[Any] = [admin_home, admin_screen]

@@ -65,6 +65,13 @@ def _how(order: dict[str, Any]) -> tuple[str, str]:
     return f"Collect it at {location}; give the order number at the counter.", "ready to collect"
 
 
+def _order_id(payload: Any) -> str | None:
+    """The order an event is about (`order.id` of the order events' payload), which its deliveries are linked to."""
+    order = payload.get("order") if isinstance(payload, dict) else None
+    order_id = order.get("id") if isinstance(order, dict) else None
+    return order_id if isinstance(order_id, str) and 0 < len(order_id) <= 32 else None
+
+
 class Planner:
     """Turns one batch of events into outbox rows (inside the transaction that marks them processed)."""
 
@@ -88,6 +95,10 @@ class Planner:
                     out.extend(self.action_messages(event, rule, index, action))
             except (RuleError, KeyError, TypeError, ValueError) as exc:
                 log.error("automation.rule_skipped", rule_id=rule.id, event_id=event.id, error=str(exc))
+        order_id = _order_id(event.payload)
+        if order_id is not None:
+            for row in out:
+                row["order_id"] = order_id
         return out
 
     def action_messages(self, event: Any, rule: Any, index: int, action: dict[str, Any]) -> list[dict[str, Any]]:

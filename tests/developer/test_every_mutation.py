@@ -345,7 +345,10 @@ SCENARIOS: dict[tuple[str, str], Scenario] = {
     ("PATCH", "/api/orders/{order_id:str}/status"): Scenario(
         "order",
         lambda c, s, h: _then(
-            _order(c, s), lambda i: c.patch(f"/api/orders/{i}/status", headers=h, json={"status": "CONFIRMED"})
+            _order(c, s),
+            lambda i: c.patch(
+                f"/api/orders/{i}/status", headers=h, json={"status": "CANCELLED", "reason": "The guest called"}
+            ),
         ),
     ),
     ("PUT", "/api/settings/general"): _settings("general", {"restaurantName": "Uno"}),

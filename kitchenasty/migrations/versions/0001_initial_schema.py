@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises: 
-Create Date: 2026-12-02 03:49:22.658413
+Create Date: 2026-12-02 04:53:12.684627
 """
 
 from __future__ import annotations
@@ -309,6 +309,7 @@ def upgrade() -> None:
     sa.Column('source', sa.String(length=64), nullable=False),
     sa.Column('event_id', sa.String(length=32), nullable=True),
     sa.Column('rule_id', sa.String(length=32), nullable=True),
+    sa.Column('order_id', sa.String(length=32), nullable=True),
     sa.Column('dedupe_key', sa.String(length=128), nullable=True),
     sa.Column('recipient', sa.String(length=2048), nullable=False),
     sa.Column('subject', sa.String(length=500), nullable=True),
@@ -334,6 +335,7 @@ def upgrade() -> None:
     with op.batch_alter_table('outbox', schema=None) as batch_op:
         batch_op.create_index('ix_outbox_created', ['created_at'], unique=False)
         batch_op.create_index('ix_outbox_due', ['status', 'next_attempt_at'], unique=False)
+        batch_op.create_index('ix_outbox_order', ['order_id', 'created_at'], unique=False)
 
     op.create_table('tables',
     sa.Column('location_id', sa.String(length=32), nullable=False),
@@ -507,6 +509,7 @@ def upgrade() -> None:
     sa.Column('actor_type', sa.String(length=16), nullable=False),
     sa.Column('actor_id', sa.String(length=32), nullable=True),
     sa.Column('created_at', kitchenasty.core.schema.UTCDateTime(), nullable=False),
+    sa.Column('reason', sa.String(length=200), nullable=True),
     sa.Column('id', sa.String(length=32), nullable=False),
     sa.ForeignKeyConstraint(['order_id'], ['orders.id'], name=op.f('fk_order_status_changes_order_id_orders'), ondelete='CASCADE'),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_order_status_changes'))
@@ -593,6 +596,7 @@ def downgrade() -> None:
     op.drop_table('users')
     op.drop_table('tables')
     with op.batch_alter_table('outbox', schema=None) as batch_op:
+        batch_op.drop_index('ix_outbox_order')
         batch_op.drop_index('ix_outbox_due')
         batch_op.drop_index('ix_outbox_created')
 

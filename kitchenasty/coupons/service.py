@@ -381,3 +381,17 @@ class CouponService:
         conn = fast(session)
         for (coupon_id,) in conn.execute(_RELEASE, {"order_id": order_id}).all():
             conn.execute(_GIVE_USE, {"coupon_id": coupon_id})
+
+
+async def redemptions_of_customer(session: Any, customer_id: str) -> list[dict[str, Any]]:
+    """A customer's coupon uses, oldest first, for the export of their data (`core.links`)."""
+    stmt = (
+        select(coupons_t.c.code, redemptions_t.c.order_id, redemptions_t.c.created_at)
+        .select_from(redemptions_t.join(coupons_t, coupons_t.c.id == redemptions_t.c.coupon_id))
+        .where(redemptions_t.c.customer_key == customer_key(customer_id=customer_id, guest_email=None))
+        .order_by(redemptions_t.c.created_at, redemptions_t.c.id)
+    )
+    return [
+        {"couponCode": row.code, "orderId": row.order_id, "usedAt": iso(row.created_at)}
+        for row in (await session.execute(stmt)).all()
+    ]

@@ -21,7 +21,7 @@ UseCheck = Callable[[Any, str], Awaitable[bool]]
 Counter = Callable[[Any, Sequence[str]], Awaitable[dict[str, int]]]
 DeleteHook = Callable[[Any, str], Awaitable[None]]
 Summariser = Callable[[Any, Sequence[str]], Awaitable[Mapping[str, Any]]]
-Holder = Callable[[Any, str], Awaitable[Any]]
+Holder = Callable[[Any, str], Any]
 
 
 class Dependents:
@@ -51,7 +51,8 @@ class Dependents:
 
     def holds(self, kind: str, name: str, holder: Holder) -> None:
         """`holder(session, row_id)` returns, as JSON-able data, everything another domain keeps about the row
-        (a customer's orders, their coupon uses): the parts of a personal-data export."""
+        (a customer's orders, their coupon uses): the parts of a personal-data export. Holders are synchronous
+        and run together in one `Database.run_read` (one snapshot), using `core.fastsql.fast(session)`."""
         self._holders[kind][name] = holder
 
     async def in_use(self, session: Any, kind: str, row_id: str) -> bool:
@@ -72,6 +73,6 @@ class Dependents:
         summariser = self._summaries.get((kind, name))
         return await summariser(session, ids) if summariser is not None and ids else {}
 
-    async def held(self, session: Any, kind: str, row_id: str) -> dict[str, Any]:
-        """Every registered part of what is held about the row, by name."""
-        return {name: await holder(session, row_id) for name, holder in self._holders[kind].items()}
+    def held(self, session: Any, kind: str, row_id: str) -> dict[str, Any]:
+        """Every registered part of what is held about the row, by name (inside a synchronous read)."""
+        return {name: holder(session, row_id) for name, holder in self._holders[kind].items()}

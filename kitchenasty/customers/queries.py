@@ -5,13 +5,17 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import ColumnElement, func, or_, select, update
+from sqlalchemy import ColumnElement, bindparam, func, or_, select, update
 
 from kitchenasty.core.events import notify
+from kitchenasty.core.fastsql import fast
+from kitchenasty.core.schema import table_of
 from kitchenasty.core.security import SessionsEnded
 from kitchenasty.customers.models import Customer
 
 NEWEST_FIRST = (Customer.created_at.desc(), Customer.id.desc())
+customers_t = table_of(Customer)
+_BY_ID = select(customers_t).where(customers_t.c.id == bindparam("customer_id"))
 
 
 async def set_password(session: Any, customer_id: str, password_hash: str) -> None:
@@ -60,3 +64,8 @@ async def page_of_customers(
         select(Customer).where(*conditions).order_by(*NEWEST_FIRST).limit(limit).offset(offset)
     )
     return list(rows.all())
+
+
+def customer_row(session: Any, customer_id: str) -> Any:
+    """The customer's row in a synchronous read (`Database.run_read`), or None."""
+    return fast(session).execute(_BY_ID, {"customer_id": customer_id}).first()

@@ -158,19 +158,22 @@ class CustomerService:
         """Everything held about a customer, as JSON: the account (never its password hash or tokens), and what
         each domain keeps about them (orders with their items, delivery addresses, coupon uses), read in one
         snapshot."""
-        async with self.db.session() as session:
-            customer = await session.get(Customer, customer_id)
+
+        def read(session: Any) -> dict[str, Any]:
+            customer = queries.customer_row(session, customer_id)
             if customer is None:
                 raise NotFound("Customer not found", code="CUSTOMER_NOT_FOUND")
-            held = await self.links.held(session, "customer", customer_id)
-        profile = {
-            "id": customer.id,
-            "email": customer.email,
-            "name": customer.name,
-            "phone": customer.phone,
-            "isActive": customer.is_active,
-            "hasPassword": bool(customer.password_hash),
-            "createdAt": iso(customer.created_at),
-            "updatedAt": iso(customer.updated_at),
-        }
-        return {"format": EXPORT_FORMAT, "exportedAt": iso(utcnow()), "customer": profile, **held}
+            profile = {
+                "id": customer.id,
+                "email": customer.email,
+                "name": customer.name,
+                "phone": customer.phone,
+                "isActive": customer.is_active,
+                "hasPassword": bool(customer.password_hash),
+                "createdAt": iso(customer.created_at),
+                "updatedAt": iso(customer.updated_at),
+            }
+            return {"customer": profile, **self.links.held(session, "customer", customer_id)}
+
+        held = await self.db.run_read(read)
+        return {"format": EXPORT_FORMAT, "exportedAt": iso(utcnow()), **held}

@@ -461,30 +461,28 @@ async def totals_per_customer(session: Any, customer_ids: Sequence[str]) -> dict
     }
 
 
-async def orders_of_customer(session: Any, customer_id: str) -> list[dict[str, Any]]:
+def orders_of_customer(session: Any, customer_id: str) -> list[dict[str, Any]]:
     """A customer's orders with their items and options, oldest first, for the export of their data (without the
     tracking token: a credential, not data about them)."""
-
-    def read(sync_session: Any) -> list[OrderOut]:
-        return load_orders(sync_session, [orders_t.c.customer_id == customer_id], order_by=OLDEST_FIRST)
-
     exported = []
-    for order in await session.run_sync(read):
+    for order in load_orders(session, [orders_t.c.customer_id == customer_id], order_by=OLDEST_FIRST):
         doc = msgspec.to_builtins(order)
         doc.pop("trackingToken", None)
         exported.append(doc)
     return exported
 
 
-async def addresses_of_customer(session: Any, customer_id: str) -> list[dict[str, Any]]:
+_ADDRESSES_OF = (
+    select(orders_t.c.delivery_address)
+    .where(orders_t.c.customer_id == bindparam("customer_id"), orders_t.c.delivery_address.is_not(None))
+    .order_by(*OLDEST_FIRST)
+)
+
+
+def addresses_of_customer(session: Any, customer_id: str) -> list[dict[str, Any]]:
     """The distinct delivery addresses a customer's orders went to, first used first."""
-    stmt = (
-        select(orders_t.c.delivery_address)
-        .where(orders_t.c.customer_id == customer_id, orders_t.c.delivery_address.is_not(None))
-        .order_by(*OLDEST_FIRST)
-    )
     seen: dict[str, dict[str, Any]] = {}
-    for stored in (await session.scalars(stmt)).all():
+    for stored in fast(session).execute(_ADDRESSES_OF, {"customer_id": customer_id}).scalars().all():
         address = address_out(stored)
         if address is not None:
             doc = msgspec.to_builtins(address)

@@ -211,9 +211,7 @@ async def test_admin_password_reset_mails_a_link_and_the_link_resets_it(
     assert (await client.get("/api/auth/me", headers=bearer(cook_token))).status_code == 200  # not yet used
     async with services.db.session() as session:
         entries = (await session.scalars(select(AuditEntry).where(AuditEntry.entity_id == cook.id))).all()
-    assert [(e.action, e.actor_id) for e in entries if e.action == "password_reset"] == [
-        ("password_reset", admin_id)
-    ]
+    assert [(e.action, e.actor_id) for e in entries if e.action == "password_reset"] == [("password_reset", admin_id)]
     assert token not in str([e.changes for e in entries])
 
     done = await client.post("/api/auth/password-reset/confirm", json={"token": token, "password": "new-pass-123"})

@@ -98,7 +98,10 @@ class DeliveryController(Controller):
     responses=errors(502, 504),
 )
 async def mail_test(data: JSONBody[MailTestIn], services: ServicesDep) -> Ok[MailTestOut]:
-    """Send a test e-mail through the outbox with the effective mail settings and answer with the outcome."""
+    """Send a test e-mail through the outbox with the effective mail settings and answer with the outcome:
+    200 `{message, to, deliveryId, status, attempts, serverAnswer}` with the SMTP server's answer (code and text);
+    502 `MAIL_SEND_FAILED` with a sentence saying why it failed (the server's refusal with its code, or why it
+    could not be reached); 504 when no outcome came in time; 400 when mail is not configured."""
     return ok(await services.automation.send_test_mail(data.to))
 
 

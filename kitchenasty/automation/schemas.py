@@ -61,6 +61,8 @@ class DeliveryOut(msgspec.Struct, kw_only=True, rename="camel"):
     max_attempts: int
     next_attempt_at: str | None
     last_error: str | None
+    last_response: str | None
+    """What the receiver answered when it took the delivery (`250 2.0.0 Ok: queued as …`, `HTTP 200`)."""
     sent_at: str | None
     created_at: str
     updated_at: str
@@ -76,6 +78,8 @@ class MailTestOut(msgspec.Struct, kw_only=True, rename="camel"):
     delivery_id: str
     status: str
     attempts: int
+    server_answer: str | None
+    """The SMTP server's answer to the message (code and text, e.g. `250 2.0.0 Ok: queued as 4Xk2`)."""
 
 
 class CountOut(msgspec.Struct, kw_only=True):

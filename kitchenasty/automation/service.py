@@ -93,6 +93,7 @@ def delivery_out(message: OutboxMessage, default_max_attempts: int) -> DeliveryO
         max_attempts=message.max_attempts or default_max_attempts,
         next_attempt_at=iso(message.next_attempt_at) if waiting else None,
         last_error=message.last_error,
+        last_response=message.last_response,
         sent_at=iso(message.sent_at),
         created_at=iso(message.created_at) or "",
         updated_at=iso(message.updated_at) or "",
@@ -405,12 +406,16 @@ class AutomationService:
         await self.db.run_write(queue)
         message = await self._wait_settled(delivery_id, MAIL_TEST_WAIT_SECONDS)
         if message.status == SENT:
+            answer = message.last_response
             return MailTestOut(
-                message="Test email sent successfully",
+                message=f"Test email sent successfully; the server answered {answer}"
+                if answer
+                else "Test email sent successfully",
                 to=to,
                 delivery_id=delivery_id,
                 status=message.status,
                 attempts=message.attempts,
+                server_answer=answer,
             )
         if message.status == FAILED:
             raise DeliveryFailed(f"Test email failed: {message.last_error}", details=[{"deliveryId": delivery_id}])

@@ -39,6 +39,8 @@ NO_ORDERS = CustomerOrderTotals()
 
 @event_type
 class CustomerRegistered(DomainEvent, frozen=True):
+    """A guest created a customer account."""
+
     name = "customer.registered"
     customer: CustomerEventOut
 

@@ -116,3 +116,13 @@ class StaffFilter(msgspec.Struct, kw_only=True, frozen=True):
 class StaffLoginOut(msgspec.Struct, kw_only=True):
     token: str
     user: StaffBrief
+
+
+class InviteEventOut(msgspec.Struct, kw_only=True, rename="camel"):
+    """The invitation inside `staff.invited` events (automation paths `invite.email`, ...; never the token)."""
+
+    id: str
+    email: str
+    role: Role
+    name: str | None
+    expires_at: str

@@ -36,6 +36,7 @@ from kitchenasty.staff.models import StaffInvite, StaffUser
 from kitchenasty.staff.schemas import (
     InvitationOut,
     InviteCheckOut,
+    InviteEventOut,
     InviteOut,
     LocationRef,
     StaffBrief,
@@ -52,8 +53,10 @@ LAST_ADMIN_DEACTIVATE = "Cannot deactivate the last active super admin; make som
 
 @event_type
 class StaffInvited(DomainEvent, frozen=True):
+    """Someone was invited to join the staff."""
+
     name = "staff.invited"
-    invite: dict[str, object]
+    invite: InviteEventOut
 
 
 class StaffChanged(DomainEvent, frozen=True):
@@ -230,7 +233,9 @@ class StaffService:
             record(
                 session,
                 StaffInvited(
-                    invite={"id": invite.id, "email": email, "role": role, "name": name, "expiresAt": iso(expires)}
+                    invite=InviteEventOut(
+                        id=invite.id, email=email, role=role, name=name, expires_at=iso(expires) or ""
+                    )
                 ),
             )
             if mail_configured:

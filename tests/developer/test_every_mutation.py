@@ -38,6 +38,7 @@ NOT_STAFF_WRITES = {
     ("POST", "/api/orders"): "an order is its own record (who, when, what)",
     ("POST", "/api/orders/quote"): "writes nothing",
     ("POST", "/api/coupons/validate"): "writes nothing",
+    ("POST", "/api/automation/preview"): "writes nothing (renders an action against a recorded event)",
 }
 
 

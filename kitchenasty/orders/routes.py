@@ -198,4 +198,19 @@ class OrderController(Controller):
         return ok(await services.orders.deliveries(order_id))
 
 
-ROUTES: list[Any] = [OrderController]
+@get(
+    "/api/customers/{customer_id:str}/orders",
+    guards=[manager_or_admin],
+    tags=["customers"],
+    summary="One customer's orders, newest first, paged (the staff order list by customer; orders as "
+    "GET /api/orders shows them)",
+)
+async def customer_orders(
+    customer_id: FromPath[str], services: ServicesDep, page_number: PageQuery = 1, limit: LimitQuery = 20
+) -> Page[OrderOut]:
+    params = PageParams(page=page_number, limit=limit)
+    items, total = await services.orders.customer_orders(customer_id, params)
+    return page(items, page=params.page, limit=params.limit, total=total)
+
+
+ROUTES: list[Any] = [OrderController, customer_orders]

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from litestar import Litestar
 from litestar.testing import AsyncTestClient
-from sqlalchemy import update
+from sqlalchemy import insert
 
 from kitchenasty.core import outbox
 from kitchenasty.services import Services
@@ -15,13 +15,14 @@ from tests.servers import HTTPReceiver, eventually
 
 
 async def failed_webhook(services: Services, url: str) -> str:
+    """A webhook delivery already FAILED, written FAILED in one statement (inserted PENDING first, the worker could
+    send it before it is marked failed)."""
     row = outbox.message_row(channel="webhook", source="rule", recipient=url, subject="order.created", body="{}")
-    await services.db.run_write(lambda session: outbox.insert_messages(session, [row]))
     async with services.db.transaction() as session:
         await session.execute(
-            update(outbox.OutboxMessage)
-            .where(outbox.OutboxMessage.id == row["id"])
-            .values(status="FAILED", attempts=8, last_error="HTTP 503 from 127.0.0.1: server error")
+            insert(outbox.OutboxMessage).values(
+                **row, status="FAILED", attempts=8, last_error="HTTP 503 from 127.0.0.1: server error"
+            )
         )
     return row["id"]
 

@@ -6,24 +6,15 @@ from typing import Annotated, Any
 
 from litestar import Controller, Response, get, patch, post
 from litestar.openapi.datastructures import ResponseSpec
-from litestar.params import FromPath, HeaderParameter, JSONBody, QueryParameter
+from litestar.params import FromPath, JSONBody, QueryParameter
 from litestar.status_codes import HTTP_200_OK, HTTP_201_CREATED
 
 from kitchenasty.core.api import Ok, Page, PageParams, ok, page
 from kitchenasty.core.guards import CurrentPrincipal, MaybePrincipal, authenticated, customer_only, staff_only
-from kitchenasty.core.http import LimitQuery, PageQuery
+from kitchenasty.core.http import IdempotencyKey, LimitQuery, PageQuery
 from kitchenasty.core.openapi import errors
 from kitchenasty.orders.schemas import OrderIn, OrderOut, OrderType, QuoteOut, StatusIn
 from kitchenasty.services import ServicesDep
-
-IdempotencyKey = Annotated[
-    str | None,
-    HeaderParameter(
-        name="Idempotency-Key",
-        max_length=128,
-        description="Retrying with the same key returns the first order instead of placing a second one.",
-    ),
-]
 
 
 class OrderController(Controller):

@@ -234,7 +234,8 @@ def slot_grid(
     stay = timedelta(minutes=stay_minutes)
     midnight = datetime(day.year, day.month, day.day)
     out: list[tuple[str, datetime, datetime]] = []
-    for span_start, span_end in opening_spans(hours, day - timedelta(days=1), day, closures):
+    # from the day before (its evening may run past midnight) to the day after (a stay may run into its ranges)
+    for span_start, span_end in opening_spans(hours, day - timedelta(days=1), day + timedelta(days=1), closures):
         if span_end <= midnight or span_start >= midnight + timedelta(days=1):
             continue
         closing = closing_instant(span_end, zone)

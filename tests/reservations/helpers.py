@@ -63,7 +63,8 @@ async def book(client: Client, body: dict[str, Any], **kwargs: Any) -> dict[str,
 
 async def availability(client: Client, location_id: str, day: date, party: int = 2) -> dict[str, Any]:
     response = await client.get(
-        "/api/reservations/availability", params={"locationId": location_id, "date": day.isoformat(), "partySize": party}
+        "/api/reservations/availability",
+        params={"locationId": location_id, "date": day.isoformat(), "partySize": party},
     )
     assert response.status_code == 200, response.text
     return response.json()["data"]

@@ -70,7 +70,11 @@ async def test_booking_as_a_guest_returns_the_booking_with_a_table_and_a_manage_
     assert (data["date"], data["time"], data["partySize"]) == (day.isoformat(), "19:30", 3)
     assert data["table"]["name"] == "T2" and data["tableId"] == place.tables["T2"]
     assert data["location"] == {"id": place.location_id, "name": data["location"]["name"]}
-    assert (data["guestName"], data["guestEmail"], data["customerName"]) == ("Ana Guest", "ana@example.com", "Ana Guest")
+    assert (data["guestName"], data["guestEmail"], data["customerName"]) == (
+        "Ana Guest",
+        "ana@example.com",
+        "Ana Guest",
+    )
     assert data["durationMinutes"] == 90 and data["comment"] == "Window please"
     assert data["manageUrl"] == f"/reservations/manage/{data['id']}?t={data['manageToken']}"
     assert len(data["manageToken"]) >= 32
@@ -209,7 +213,9 @@ async def test_patch_is_staff_only_404_when_unknown_and_moves_the_status(client:
     customer = await customer_headers(services)
     assert (await client.patch(url, headers=customer, json={"status": "CONFIRMED"})).status_code == 403
     staff = await staff_headers(services)
-    assert (await client.patch("/api/reservations/nope", headers=staff, json={"status": "CONFIRMED"})).status_code == 404
+    assert (
+        await client.patch("/api/reservations/nope", headers=staff, json={"status": "CONFIRMED"})
+    ).status_code == 404
     moved = await client.patch(url, headers=staff, json={"status": "CONFIRMED"})
     assert moved.status_code == 200, moved.text
     assert moved.json()["data"]["status"] == "CONFIRMED"

@@ -47,6 +47,7 @@ TRANSITIONS: dict[str, tuple[str, ...]] = {
 """The workflow: PENDING -> CONFIRMED -> SEATED -> COMPLETED; NO_SHOW from CONFIRMED once its time has come;
 CANCELLED before SEATED. Every other move is refused."""
 DATE_RE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+FIRST_YEAR, LAST_YEAR = 2000, 2200
 MAX_TEXT = 120
 
 
@@ -323,9 +324,13 @@ def day_note(
     return f"We are fully booked on {say_date(day)}; please choose another date."
 
 
-def refuse_slot(slot: Slot | None, day: date, time: str, party_size: int, rules: BookingRules) -> None:
+def refuse_slot(
+    slot: Slot | None, day: date, time: str, party_size: int, rules: BookingRules, tables: Sequence[Seat]
+) -> None:
     """Why the requested slot cannot be booked, as the error the guest sees; nothing when it can."""
     when = f"{time} on {say_date(day)}"
+    if not fitting(tables, party_size):
+        raise refuse(f"We have no table for {party_size}; please call us to book.", "NO_TABLE_FITS", "partySize")
     if slot is None:
         raise refuse(
             f"There is no table time at {when}; please choose one of the times offered", "NO_SUCH_SLOT", "time"
@@ -363,9 +368,12 @@ def parse_date(text: str | None, key: str = "date") -> date:
     if text is None or not DATE_RE.match(text):
         raise refuse(f"{key} must be a date, YYYY-MM-DD", "INVALID_DATE", key)
     try:
-        return date.fromisoformat(text)
+        day = date.fromisoformat(text)
     except ValueError:
         raise refuse(f"{key} must be a real date, YYYY-MM-DD", "INVALID_DATE", key) from None
+    if not FIRST_YEAR <= day.year <= LAST_YEAR:
+        raise refuse(f"{key} must be a date between {FIRST_YEAR} and {LAST_YEAR}", "INVALID_DATE", key)
+    return day
 
 
 def check_party(party_size: int, rules: BookingRules, *, online: bool) -> int:

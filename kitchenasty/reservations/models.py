@@ -44,4 +44,5 @@ class Reservation(IdMixin, TimestampMixin, Base):
         Index("ix_reservations_table_starts", "table_id", "starts_at"),
         Index("ix_reservations_date", "date", "time"),
         Index("ix_reservations_customer", "customer_id", "date"),
+        Index("ix_reservations_status", "status", "date"),
     )

@@ -193,7 +193,7 @@ class ReservationService:
                     online=not staff,
                 )
                 slot = next((s for s in slots if s.time == data.time), None)
-                checks.refuse_slot(slot, day, data.time, party, rules)
+                checks.refuse_slot(slot, day, data.time, party, rules, tables)
                 assert slot is not None and slot.table is not None
                 row = Reservation(
                     location_id=location.id,

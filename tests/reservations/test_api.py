@@ -32,6 +32,7 @@ async def test_booking_invalid_data_is_400_with_a_sentence(client: Client, servi
     cases = [
         ({"date": "12/06/2026"}, "INVALID_DATE"),
         ({"date": "2026-02-30"}, "INVALID_DATE"),
+        ({"date": "1999-12-31"}, "INVALID_DATE"),
         ({"time": "7pm"}, "INVALID_TIME"),
         ({"partySize": 0}, None),
         ({"partySize": 25}, "INVALID_PARTY_SIZE"),
@@ -104,6 +105,8 @@ async def test_booking_by_staff_for_a_phone_guest_is_confirmed_and_needs_no_emai
     staff = await staff_headers(services)
     data = await book(client, booking(place, day_ahead(), party=6, guestEmail=None), headers=staff)
     assert (data["status"], data["source"], data["guestEmail"]) == ("CONFIRMED", "staff", None)
+    huge = await client.post("/api/reservations", json=booking(place, day_ahead(), party=30), headers=staff)
+    assert (huge.status_code, huge.json()["code"]) == (400, "NO_TABLE_FITS")  # staff may book past maxPartySize
 
 
 # ---------------------------------------------------------------- GET /api/reservations (staff)

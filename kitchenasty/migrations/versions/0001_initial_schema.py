@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises: 
-Create Date: 2026-12-02 04:54:41.370660
+Create Date: 2026-12-02 05:18:07.096430
 """
 
 from __future__ import annotations
@@ -472,6 +472,7 @@ def upgrade() -> None:
         batch_op.create_index('ix_reservations_customer', ['customer_id', 'date'], unique=False)
         batch_op.create_index('ix_reservations_date', ['date', 'time'], unique=False)
         batch_op.create_index('ix_reservations_location_starts', ['location_id', 'starts_at'], unique=False)
+        batch_op.create_index('ix_reservations_status', ['status', 'date'], unique=False)
         batch_op.create_index('ix_reservations_table_starts', ['table_id', 'starts_at'], unique=False)
 
     op.create_table('coupon_redemptions',
@@ -616,6 +617,7 @@ def downgrade() -> None:
     op.drop_table('coupon_redemptions')
     with op.batch_alter_table('reservations', schema=None) as batch_op:
         batch_op.drop_index('ix_reservations_table_starts')
+        batch_op.drop_index('ix_reservations_status')
         batch_op.drop_index('ix_reservations_location_starts')
         batch_op.drop_index('ix_reservations_date')
         batch_op.drop_index('ix_reservations_customer')

@@ -24,6 +24,7 @@ from kitchenasty.core.ratelimit import SlidingWindowLimiter
 from kitchenasty.core.realtime import realtime_plugins
 from kitchenasty.core.security import Principal
 from kitchenasty.orders.rooms import LASTING_ROOMS
+from kitchenasty.reservations.rooms import LASTING_ROOMS as RESERVATION_ROOMS
 from kitchenasty.services import Services, ServicesDep, build_services, subscribe_rooms
 from kitchenasty.settings.routes import SettingsController
 from kitchenasty.staff.routes import StaffController
@@ -41,6 +42,8 @@ def _domain_routes() -> list[Any]:
     from kitchenasty.orders.routes import ROUTES as order_routes
     from kitchenasty.orders.sockets import SOCKET_ROUTES as socket_routes
     from kitchenasty.reports.routes import ROUTES as report_routes
+    from kitchenasty.reservations.routes import ROUTES as reservation_routes
+    from kitchenasty.reservations.sockets import SOCKET_ROUTES as reservation_sockets
     from kitchenasty.web.admin import ROUTES as admin_routes
     from kitchenasty.web.routes import ROUTES as web_routes
 
@@ -51,6 +54,8 @@ def _domain_routes() -> list[Any]:
         *customer_routes,
         *order_routes,
         *socket_routes,
+        *reservation_routes,
+        *reservation_sockets,
         *automation_routes,
         *developer_routes,
         *dashboard_routes,
@@ -73,7 +78,7 @@ def create_app(settings: BootSettings, *, services: Services | None = None) -> L
         return bool((await services.settings.resolved()).get("advanced.enableRateLimiting"))
 
     backups = BackupScheduler(settings)  # off unless backup_schedule_hours > 0
-    channels, publisher = realtime_plugins(settings, services.sessions, lasting_rooms=LASTING_ROOMS)
+    channels, publisher = realtime_plugins(settings, services.sessions, lasting_rooms=LASTING_ROOMS | RESERVATION_ROOMS)
     subscribe_rooms(services, publisher)
 
     async def on_startup(app: Litestar) -> None:

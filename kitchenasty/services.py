@@ -32,6 +32,15 @@ from kitchenasty.orders.events import OrderCreated, OrderStatusChanged
 from kitchenasty.orders.rooms import OrderRooms
 from kitchenasty.orders.service import OrderService
 from kitchenasty.reports.service import ReportService
+from kitchenasty.reservations import queries as reservation_queries
+from kitchenasty.reservations.events import (
+    ReservationChanged,
+    ReservationCreated,
+    ReservationDeleted,
+    ReservationStatusChanged,
+)
+from kitchenasty.reservations.rooms import ReservationRooms
+from kitchenasty.reservations.service import ReservationService
 from kitchenasty.settings.service import SettingsChanged, SettingsService
 from kitchenasty.settings.service import audit_changes as settings_audit_changes
 from kitchenasty.staff.service import StaffChanged, StaffService
@@ -58,6 +67,7 @@ class Services:
     metrics: RequestMetrics
     request_metrics: MetricsService
     reports: ReportService
+    reservations: ReservationService
 
 
 def build_services(boot: BootSettings, db: Database | None = None) -> Services:
@@ -72,7 +82,8 @@ def build_services(boot: BootSettings, db: Database | None = None) -> Services:
     settings = SettingsService(db, SiteSettingsSources.load(boot))
     sessions = SessionDirectory(db)
     coupons = CouponService(db, settings)
-    dependents = _dependents()
+    reservations = ReservationService(db, settings)
+    dependents = _dependents(reservations)
     metrics = RequestMetrics()
     services = Services(
         boot=boot,
@@ -96,6 +107,7 @@ def build_services(boot: BootSettings, db: Database | None = None) -> Services:
         metrics=metrics,
         request_metrics=MetricsService(db, metrics),
         reports=ReportService(db, settings),
+        reservations=reservations,
     )
     _subscribe(services)
     audit.mask_json_columns("site_settings", settings_audit_changes)
@@ -124,13 +136,30 @@ def subscribe_rooms(services: Services, publisher: RoomPublisher) -> None:
     services.bus.subscribe(OrderCreated, rooms.on_created)
     services.bus.subscribe(OrderStatusChanged, rooms.on_status_changed)
     services.bus.subscribe(SessionsEnded, publisher.on_sessions_ended)
+    bookings = ReservationRooms(publisher)
+    services.bus.subscribe(ReservationCreated, bookings.on_created)
+    services.bus.subscribe(ReservationStatusChanged, bookings.on_changed)
+    services.bus.subscribe(ReservationChanged, bookings.on_changed)
+    services.bus.subscribe(ReservationDeleted, bookings.on_deleted)
 
 
-def _dependents() -> Dependents:
+def _dependents(reservations: ReservationService) -> Dependents:
     """What the domains built on locations and the menu hold of their rows (see `core.links`)."""
     links = Dependents()
     links.uses("location", order_queries.any_order_at_location)
+    links.uses(
+        "location",
+        reservation_queries.any_at_location,
+        "Cannot delete location with existing reservations. Deactivate it instead.",
+    )
     links.uses("table", order_queries.any_order_at_table)
+    links.uses(
+        "table",
+        reservation_queries.any_upcoming_at_table,
+        "Cannot delete table with upcoming reservations. Deactivate it instead: its bookings are then flagged for "
+        "reassignment.",
+    )
+    links.after_update("table", reservations.table_changed)
     links.uses("menu_item", order_queries.any_order_of_item)
     links.counts("location", "orders", order_queries.orders_per_location)
     links.counts("location", "menuItems", menu_queries.items_per_location)

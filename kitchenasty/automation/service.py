@@ -19,7 +19,7 @@ from sqlalchemy.orm import Session
 
 from kitchenasty.automation import catalog
 from kitchenasty.automation.models import AutomationRule
-from kitchenasty.automation.planner import Planner
+from kitchenasty.automation.planner import Planner, builtin_interest
 from kitchenasty.automation.rules import EMAIL_RE, RuleError, parse_actions, parse_conditions
 from kitchenasty.automation.schemas import (
     ConditionOut,
@@ -164,7 +164,7 @@ class AutomationService:
     def on_settings_changed(self, event: DomainEvent) -> None:
         if getattr(event, "group", None) == "mail":
             self.mail.invalidate()
-        if getattr(event, "group", None) in ("mail", "orders"):
+        if getattr(event, "group", None) in ("mail", "orders", "reservations"):
             self.interest.forget()  # the built-in confirmation may have been switched on or off
 
     async def start(self) -> None:
@@ -176,15 +176,13 @@ class AutomationService:
         await self.worker.stop()
 
     async def refresh_interest(self) -> None:
-        """Which events something acts on: the events of active rules, and order.created while order
-        confirmations are on and mail is configured."""
+        """Which events something acts on: the events of active rules, and those of the built-in confirmations
+        while they are on and mail is configured (`planner.builtin_interest`)."""
         version = self.db.writer_data_version()  # before reading: a commit after this point moves it
         names = await self.db.run_read(
             lambda s: set(s.scalars(select(AutomationRule.event).where(AutomationRule.is_active.is_(True))).all())
         )
-        resolved = await self.worker.resolved_settings()
-        if resolved.get("orders.sendConfirmationEmail") and resolved.get("mail.smtpHost"):
-            names.add("order.created")
+        names |= builtin_interest(await self.worker.resolved_settings())
         self.interest.known(names, version)
 
     # ---------------------------------------------------------------- rules

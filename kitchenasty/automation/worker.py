@@ -31,7 +31,7 @@ from typing import Any
 
 import httpx
 
-from kitchenasty.automation.planner import Planner, active_rules
+from kitchenasty.automation.planner import Planner, active_rules, builtin_interest
 from kitchenasty.core import events, http_out, outbox
 from kitchenasty.core.config import BootSettings
 from kitchenasty.core.db import Database
@@ -202,8 +202,7 @@ class OutboxWorker:
             return 0, 0
         rules = active_rules(session, {row.name for row in batch})
         acted_on = {rule.event for rule in rules}
-        if resolved.get("orders.sendConfirmationEmail") and resolved.get("mail.smtpHost"):
-            acted_on.add("order.created")
+        acted_on |= builtin_interest(resolved)
         wanted = [row.id for row in batch if row.name in acted_on]
         rows: list[dict[str, Any]] = []
         if wanted:

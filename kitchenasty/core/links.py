@@ -22,23 +22,31 @@ Counter = Callable[[Any, Sequence[str]], Awaitable[dict[str, int]]]
 DeleteHook = Callable[[Any, str], Awaitable[None]]
 Summariser = Callable[[Any, Sequence[str]], Awaitable[Mapping[str, Any]]]
 Holder = Callable[[Any, str], Any]
+UpdateHook = Callable[[Any, str, Mapping[str, Any]], Awaitable[None]]
 
 
 class Dependents:
     def __init__(self) -> None:
-        self._uses: dict[str, list[UseCheck]] = defaultdict(list)
+        self._uses: dict[str, list[tuple[UseCheck, str | None]]] = defaultdict(list)
         self._counters: dict[tuple[str, str], Counter] = {}
         self._before_delete: dict[str, list[DeleteHook]] = defaultdict(list)
         self._summaries: dict[tuple[str, str], Summariser] = {}
         self._holders: dict[str, dict[str, Holder]] = defaultdict(dict)
+        self._after_update: dict[str, list[UpdateHook]] = defaultdict(list)
 
-    def uses(self, kind: str, check: UseCheck) -> None:
-        """`check(session, row_id)` tells whether rows of another domain point at this `kind` of row."""
-        self._uses[kind].append(check)
+    def uses(self, kind: str, check: UseCheck, refusal: str | None = None) -> None:
+        """`check(session, row_id)` tells whether rows of another domain point at this `kind` of row; `refusal` is
+        the sentence that refuses deleting such a row (the owner's own sentence when None)."""
+        self._uses[kind].append((check, refusal))
 
     def counts(self, kind: str, name: str, counter: Counter) -> None:
         """`counter(session, ids)` counts, per id, the rows of another domain that point at this `kind` of row."""
         self._counters[(kind, name)] = counter
+
+    def after_update(self, kind: str, hook: UpdateHook) -> None:
+        """`hook(session, row_id, changes)` runs in the transaction that changed a row of `kind` (field name ->
+        new value), after the change."""
+        self._after_update[kind].append(hook)
 
     def before_delete(self, kind: str, hook: DeleteHook) -> None:
         """`hook(session, row_id)` runs in the transaction that deletes a row of `kind`, before the delete."""
@@ -56,10 +64,19 @@ class Dependents:
         self._holders[kind][name] = holder
 
     async def in_use(self, session: Any, kind: str, row_id: str) -> bool:
-        for check in self._uses[kind]:
+        return await self.refusal(session, kind, row_id, "in use") is not None
+
+    async def refusal(self, session: Any, kind: str, row_id: str, default: str) -> str | None:
+        """Why a row of `kind` cannot be deleted (the first check that holds: its sentence, else `default`), or
+        None when nothing points at it."""
+        for check, refusal in self._uses[kind]:
             if await check(session, row_id):
-                return True
-        return False
+                return refusal or default
+        return None
+
+    async def updated(self, session: Any, kind: str, row_id: str, changes: Mapping[str, Any]) -> None:
+        for hook in self._after_update[kind]:
+            await hook(session, row_id, changes)
 
     async def count(self, session: Any, kind: str, name: str, ids: Sequence[str]) -> dict[str, int]:
         counter = self._counters.get((kind, name))

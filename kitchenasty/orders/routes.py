@@ -7,7 +7,7 @@ from typing import Annotated, Any
 
 from litestar import Controller, Response, get, patch, post
 from litestar.openapi.datastructures import ResponseSpec
-from litestar.params import FromPath, HeaderParameter, JSONBody, QueryParameter
+from litestar.params import FromPath, JSONBody, QueryParameter
 from litestar.response import Stream
 from litestar.status_codes import HTTP_200_OK, HTTP_201_CREATED
 
@@ -20,7 +20,7 @@ from kitchenasty.core.guards import (
     manager_or_admin,
     staff_only,
 )
-from kitchenasty.core.http import LimitQuery, PageQuery
+from kitchenasty.core.http import IdempotencyKey, LimitQuery, PageQuery
 from kitchenasty.core.openapi import errors
 from kitchenasty.orders.schemas import (
     OrderDeliveryOut,
@@ -32,16 +32,6 @@ from kitchenasty.orders.schemas import (
     StatusIn,
 )
 from kitchenasty.services import ServicesDep
-
-IdempotencyKey = Annotated[
-    str | None,
-    HeaderParameter(
-        name="Idempotency-Key",
-        max_length=128,
-        description="Retrying with the same key returns the first order instead of placing a second one.",
-    ),
-]
-
 
 # The staff list's filters (the CSV export takes the very same).
 StatusQuery = Annotated[str | None, QueryParameter(max_length=200, description="Statuses, comma-separated")]

@@ -125,6 +125,20 @@ async def _order(client: AsyncTestClient[Litestar], services: Services) -> str:
     return response.json()["data"]["id"]
 
 
+def _booking(location: str, **extra: Any) -> dict[str, Any]:
+    day = (datetime.now(UTC) + timedelta(days=2)).date().isoformat()
+    guest = {"guestName": "Ana", "guestEmail": "ana@example.com", "guestPhone": "+1 555 0101"}
+    return {"locationId": location, "date": day, "time": "19:00", "partySize": 2, **guest, **extra}
+
+
+async def _reservation(client: AsyncTestClient[Litestar], headers: dict[str, str]) -> str:
+    """A guest's booking (not audited: no staff involved) at a new location with one table."""
+    location, _ = await _table(client, headers)
+    response = await client.post("/api/reservations", json=_booking(location))
+    assert response.status_code == 201, response.text
+    return response.json()["data"]["id"]
+
+
 async def _staff(services: Services) -> str:
     return (await make_staff(services, "STAFF")).id
 
@@ -380,9 +394,38 @@ SCENARIOS: dict[tuple[str, str], Scenario] = {
             ),
         ),
     ),
+    ("POST", "/api/reservations"): Scenario(
+        "reservation",
+        lambda c, s, h: _then(
+            _table(c, h), lambda lt: c.post("/api/reservations", headers=h, json=_booking(lt[0], guestEmail=None))
+        ),
+    ),
+    ("POST", "/api/reservations/walk-in"): Scenario(
+        "reservation",
+        lambda c, s, h: _then(
+            _table(c, h),
+            lambda lt: c.post("/api/reservations/walk-in", headers=h, json={"locationId": lt[0], "partySize": 2}),
+        ),
+    ),
+    ("PATCH", "/api/reservations/{reservation_id:str}"): Scenario(
+        "reservation",
+        lambda c, s, h: _then(
+            _reservation(c, h), lambda i: c.patch(f"/api/reservations/{i}", headers=h, json={"status": "CONFIRMED"})
+        ),
+    ),
+    ("POST", "/api/reservations/{reservation_id:str}/cancel"): Scenario(
+        "reservation",
+        lambda c, s, h: _then(_reservation(c, h), lambda i: c.post(f"/api/reservations/{i}/cancel", headers=h)),
+    ),
+    ("DELETE", "/api/reservations/{reservation_id:str}"): Scenario(
+        "reservation",
+        lambda c, s, h: _then(_reservation(c, h), lambda i: c.delete(f"/api/reservations/{i}", headers=h)),
+    ),
     ("PUT", "/api/settings/general"): _settings("general", {"restaurantName": "Uno"}),
     ("PUT", "/api/settings/order"): _settings("order", {"taxRate": 7}),
-    ("PUT", "/api/settings/reservation"): _settings("reservation", {"timeInterval": 15}),
+    ("PUT", "/api/settings/reservation"): _settings(
+        "reservation", {"timeInterval": 15, "stayTimeByPartySize": [[2, 75], [4, 90]], "maxCoversPerSlot": 40}
+    ),
     ("PUT", "/api/settings/mail"): _settings("mail", {"smtpHost": "mx.example.com"}),
     ("PUT", "/api/settings/payment"): _settings("payment", {"cashEnabled": False}),
     ("PUT", "/api/settings/review"): _settings("review", {"autoApprove": True}),

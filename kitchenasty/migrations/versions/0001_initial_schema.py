@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises: 
-Create Date: 2026-12-02 05:40:55.532743
+Create Date: 2026-12-02 05:46:05.362876
 """
 
 from __future__ import annotations
@@ -442,6 +442,44 @@ def upgrade() -> None:
         batch_op.create_index('ix_orders_location_created', ['location_id', 'created_at'], unique=False)
         batch_op.create_index('ix_orders_status_created', ['status', 'created_at'], unique=False)
 
+    op.create_table('reservations',
+    sa.Column('location_id', sa.String(length=32), nullable=False),
+    sa.Column('table_id', sa.String(length=32), nullable=True),
+    sa.Column('table_name', sa.String(length=60), nullable=True),
+    sa.Column('customer_id', sa.String(length=32), nullable=True),
+    sa.Column('guest_name', sa.String(length=120), nullable=True),
+    sa.Column('guest_email', sa.String(length=254), nullable=True),
+    sa.Column('guest_phone', sa.String(length=40), nullable=True),
+    sa.Column('date', sa.Date(), nullable=False),
+    sa.Column('time', sa.String(length=5), nullable=False),
+    sa.Column('starts_at', kitchenasty.core.schema.UTCDateTime(), nullable=False),
+    sa.Column('ends_at', kitchenasty.core.schema.UTCDateTime(), nullable=False),
+    sa.Column('duration_minutes', sa.Integer(), nullable=False),
+    sa.Column('party_size', sa.Integer(), nullable=False),
+    sa.Column('status', sa.String(length=16), nullable=False),
+    sa.Column('comment', sa.Text(), nullable=True),
+    sa.Column('source', sa.String(length=16), nullable=False),
+    sa.Column('needs_reassignment', sa.Boolean(), nullable=False),
+    sa.Column('manage_token', sa.String(length=64), nullable=False),
+    sa.Column('idempotency_key', sa.String(length=128), nullable=True),
+    sa.Column('request_fingerprint', sa.String(length=64), nullable=True),
+    sa.Column('id', sa.String(length=32), nullable=False),
+    sa.Column('created_at', kitchenasty.core.schema.UTCDateTime(), nullable=False),
+    sa.Column('updated_at', kitchenasty.core.schema.UTCDateTime(), nullable=False),
+    sa.ForeignKeyConstraint(['customer_id'], ['customers.id'], name=op.f('fk_reservations_customer_id_customers'), ondelete='SET NULL'),
+    sa.ForeignKeyConstraint(['location_id'], ['locations.id'], name=op.f('fk_reservations_location_id_locations'), ondelete='RESTRICT'),
+    sa.ForeignKeyConstraint(['table_id'], ['tables.id'], name=op.f('fk_reservations_table_id_tables'), ondelete='SET NULL'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_reservations')),
+    sa.UniqueConstraint('idempotency_key', name=op.f('uq_reservations_idempotency_key')),
+    sa.UniqueConstraint('manage_token', name=op.f('uq_reservations_manage_token'))
+    )
+    with op.batch_alter_table('reservations', schema=None) as batch_op:
+        batch_op.create_index('ix_reservations_customer', ['customer_id', 'date'], unique=False)
+        batch_op.create_index('ix_reservations_date', ['date', 'time'], unique=False)
+        batch_op.create_index('ix_reservations_location_starts', ['location_id', 'starts_at'], unique=False)
+        batch_op.create_index('ix_reservations_status', ['status', 'date'], unique=False)
+        batch_op.create_index('ix_reservations_table_starts', ['table_id', 'starts_at'], unique=False)
+
     op.create_table('coupon_redemptions',
     sa.Column('coupon_id', sa.String(length=32), nullable=False),
     sa.Column('order_id', sa.String(length=32), nullable=False),
@@ -583,6 +621,14 @@ def downgrade() -> None:
         batch_op.drop_index('ix_coupon_redemptions_coupon_customer')
 
     op.drop_table('coupon_redemptions')
+    with op.batch_alter_table('reservations', schema=None) as batch_op:
+        batch_op.drop_index('ix_reservations_table_starts')
+        batch_op.drop_index('ix_reservations_status')
+        batch_op.drop_index('ix_reservations_location_starts')
+        batch_op.drop_index('ix_reservations_date')
+        batch_op.drop_index('ix_reservations_customer')
+
+    op.drop_table('reservations')
     with op.batch_alter_table('orders', schema=None) as batch_op:
         batch_op.drop_index('ix_orders_status_created')
         batch_op.drop_index('ix_orders_location_created')

@@ -27,6 +27,7 @@ def check_and_shoot(page: Page, screenshots: Path, name: str) -> None:
     the tablet size."""
     for size, viewport in (("tablet", TABLET), ("phone", PHONE)):
         page.set_viewport_size(viewport)
+        page.evaluate("window.scrollTo(0, 0)")  # a full-page shot of a scrolled page draws the sticky header midway
         fits(page)
         assert serious_violations(page) == [], f"{name} at {size}"
         page.screenshot(path=str(screenshots / f"admin-{name}-{size}.png"), full_page=True)

@@ -7,8 +7,8 @@ exports their data and deactivates the account."""
 from __future__ import annotations
 
 import json
-from decimal import Decimal
 import re
+from decimal import Decimal
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -149,7 +149,7 @@ def test_admin_resends_and_withdraws_invitations_and_manages_a_member(
     expect(page.get_by_role("link", name="← All staff")).to_be_visible()
     details = page.get_by_role("form", name="Staff member's details")
     details.get_by_label("Role").select_option("MANAGER")
-    details.get_by_role("button", name="Save").click()
+    details.get_by_role("button", name="Save", exact=True).click()
     expect(page.locator(".admin-toasts")).to_contain_text("Saved.")
     about = page.get_by_label("About this staff member")
     expect(about).to_contain_text("Manager")

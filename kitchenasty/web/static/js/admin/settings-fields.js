@@ -6,6 +6,7 @@ import { el, money } from "../common.js";
 import { amountToCents, centsToAmount } from "./form.js";
 
 const LABELS = {
+  "general.contactEmail": "Contact e-mail",
   "general.googleMapsApiKey": "Google Maps API key",
   "orders.enabled": "Take online orders",
   "orders.minOrderDelivery": "Minimum delivery order",

@@ -54,11 +54,11 @@ function listScreen(main, ctx) {
     columns: [
       { label: "Code", key: "code" },
       { label: "Discount", value: valueText },
-      { label: "Minimum order", value: (c) => (c.minOrder ? money(c.minOrder) : "None"), align: "end" },
-      { label: "Valid", value: windowText },
-      { label: "Used", value: usageText, align: "end", sortable: true, sortKey: "usageCount", sortValue: (c) => c.usageCount },
-      { label: "Per customer", value: (c) => (c.perCustomer === null ? "No limit" : String(c.perCustomer)), align: "end" },
+      { label: "Used", value: usageText, sortable: true, sortKey: "usageCount", sortValue: (c) => c.usageCount },
       { label: "State", value: stateBadge },
+      { label: "Valid", value: windowText },
+      { label: "Minimum order", value: (c) => (c.minOrder ? money(c.minOrder) : "None"), align: "end" },
+      { label: "Per customer", value: (c) => (c.perCustomer === null ? "No limit" : String(c.perCustomer)), align: "end" },
     ],
     rowHref: (c) => `/admin/coupons/${encodeURIComponent(c.id)}`,
     empty: "No coupons yet. Make one with “New coupon”.",
@@ -155,6 +155,7 @@ async function couponScreen(main, ctx, id) {
         `Used ${coupon.usageCount} time${coupon.usageCount === 1 ? "" : "s"}${coupon.usageLimit === null ? "" : ` of ${coupon.usageLimit}`}.`,
       ),
       actions(toggle, button("Delete", remove)),
+      el("p", { class: "admin-help", text: "Deactivated, checkout refuses the code; orders that used it keep it." }),
     );
   }
 

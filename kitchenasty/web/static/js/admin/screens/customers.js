@@ -138,7 +138,7 @@ async function customerScreen(main, ctx, id) {
       { label: "Status", value: statusBadge },
       { label: "Total", value: (o) => money(o.total), align: "end" },
     ],
-    rowHref: (o) => `/admin/orders?q=${encodeURIComponent(o.orderNumber)}`,
+    rowHref: (o) => `/admin/orders/${encodeURIComponent(o.id)}`,
     empty: "No orders yet.",
   });
 }

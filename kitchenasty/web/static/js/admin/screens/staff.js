@@ -108,23 +108,24 @@ export async function mount(main, ctx) {
         "tr",
         {},
         el("th", { scope: "row", text: item.email }),
-        el("td", { text: item.name || "" }),
-        el("td", { text: ROLE_TEXT[item.role] || item.role }),
-        el("td", { text: item.invitedBy ? item.invitedBy.name : "" }),
-        el("td", {}, item.expired ? badge("Expired", "off") : formatDate(item.expiresAt)),
+        el("td", { dataset: { label: "Name" }, text: item.name || "" }),
+        el("td", { dataset: { label: "Role" }, text: ROLE_TEXT[item.role] || item.role }),
+        el("td", { dataset: { label: "Invited by" }, text: item.invitedBy ? item.invitedBy.name : "" }),
+        el("td", { dataset: { label: "Valid until" } }, item.expired ? badge("Expired", "off") : formatDate(item.expiresAt)),
         el(
           "td",
-          { class: "admin-row-actions" },
+          { class: "admin-row-actions", dataset: { label: "Actions" } },
           button("Send again", () => resend(item), { more: ` to ${item.email}` }),
           button("Withdraw", () => withdraw(item), { more: ` the invitation for ${item.email}` }),
         ),
       ),
     );
     const head = ["E-mail", "Name", "Role", "Invited by", "Valid until", "Actions"].map((text) => el("th", { scope: "col", text }));
+    // inside .admin-list, so that on phones its rows become cards like every list's (the cells carry their labels)
     pendingBody.replaceChildren(
       el(
         "div",
-        { class: "admin-table-wrap", role: "region", "aria-label": "Pending invitations table", tabindex: "0" },
+        { class: "admin-list admin-table-wrap", role: "region", "aria-label": "Pending invitations table", tabindex: "0" },
         el(
           "table",
           { class: "admin-table" },

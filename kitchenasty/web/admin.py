@@ -83,6 +83,38 @@ SCREENS: tuple[AdminScreen, ...] = (
         description="Find an order, follow it live, change its status or cancel it, print a receipt.",
         extra=order_rules,
     ),
+    AdminScreen(
+        slug="staff",
+        title="Staff",
+        role=SUPER_ADMIN,
+        module="staff",
+        group="People",
+        description="Invite the team, change roles, deactivate an account, send a password-reset link.",
+    ),
+    AdminScreen(
+        slug="customers",
+        title="Customers",
+        role=MANAGER,
+        module="customers",
+        group="People",
+        description="Find a customer, see their orders and totals, deactivate an account, export their data.",
+    ),
+    AdminScreen(
+        slug="coupons",
+        title="Coupons",
+        role=MANAGER,
+        module="coupons",
+        group="Sales",
+        description="Percentage, fixed and free-delivery coupons with their window, minimum, limits and uses.",
+    ),
+    AdminScreen(
+        slug="settings",
+        title="Settings",
+        role=MANAGER,
+        module="settings",
+        group="Setup",
+        description="Every setting with its help, its value and where that value comes from; a test e-mail.",
+    ),
 )
 
 ROLE_TEXT: dict[str, str] = {SUPER_ADMIN: "Administrator", MANAGER: "Manager", STAFF: "Staff"}

@@ -28,7 +28,17 @@ async def test_events_list_each_kinds_paths_operators_and_actions(
 ) -> None:
     kinds = await catalog(client, services)
 
-    assert set(kinds) == {"order.created", "order.statusChanged", "customer.registered", "staff.invited"}
+    assert set(kinds) == {
+        "order.created",
+        "order.statusChanged",
+        "customer.registered",
+        "staff.invited",
+        "reservation.created",
+        "reservation.statusChanged",
+    }
+    booked = {p["path"] for p in kinds["reservation.created"]["paths"]}
+    assert {"reservation.partySize", "reservation.guestEmail", "reservation.status"} <= booked
+    assert "reservation.manageUrl" in booked  # a rule's e-mail can give the guest their manage link, as orders do
     changed = kinds["order.statusChanged"]
     paths = {p["path"]: p for p in changed["paths"]}
     status = paths["order.status"]

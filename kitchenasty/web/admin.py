@@ -66,6 +66,30 @@ SCREENS: tuple[AdminScreen, ...] = (
         group="Service",
         description="Find an order, follow it live, change its status or cancel it, print a receipt.",
     ),
+    AdminScreen(
+        slug="menu",
+        title="Menu items",
+        role=MANAGER,
+        module="menu",
+        group="Menu",
+        description="Prices, options and stock; mark an item sold out in one tap; change a category's prices at once.",
+    ),
+    AdminScreen(
+        slug="categories",
+        title="Categories",
+        role=MANAGER,
+        module="categories",
+        group="Menu",
+        description="The menu's sections: add, rename, nest, reorder or hide them.",
+    ),
+    AdminScreen(
+        slug="locations",
+        title="Locations",
+        role=MANAGER,
+        module="locations",
+        group="Restaurant",
+        description="Address, opening hours, holidays, busy mode and pausing orders, minimums, lead times and tables.",
+    ),
 )
 
 ROLE_TEXT: dict[str, str] = {SUPER_ADMIN: "Administrator", MANAGER: "Manager", STAFF: "Staff"}

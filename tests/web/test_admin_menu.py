@@ -161,6 +161,10 @@ def test_admin_categories_are_renamed_nested_reordered_and_hidden(
     first, second = roots[0], roots[1]
     tree_names = page.locator(".admin-tree-root > .admin-tree-node > .admin-tree-row strong")
     expect(tree_names.first).to_have_text(first["name"])
+    count = first["_count"]["menuItems"]
+    assert count > 0
+    counted = page.locator(f".admin-tree-node[data-category='{first['id']}'] > .admin-tree-row .admin-tree-count")
+    expect(counted).to_have_text(f"{count} item{'' if count == 1 else 's'}")
 
     page.get_by_role("button", name=f"Move down {first['name']}", exact=True).click()
     expect(tree_names.nth(0)).to_have_text(second["name"])

@@ -109,7 +109,7 @@ export function createOptionsEditor(root, { options, onChange }) {
       "li",
       { class: "admin-option-value" },
       field(`Choice ${vi + 1}`, name, `${base}.name`),
-      field("Extra price", modifier, `${base}.priceModifier`, "0 for none; a minus for a discount."),
+      field("Extra price", modifier, `${base}.priceModifier`),
       field("Chosen at first", isDefault, `${base}.isDefault`),
       el("div", { class: "admin-option-remove" }, remove),
     );
@@ -155,6 +155,7 @@ export function createOptionsEditor(root, { options, onChange }) {
         field("At least", min, `${base}.minSelect`, "Choices needed (0: none)."),
         field("At most", max, `${base}.maxSelect`, "Choices allowed."),
       ),
+      el("p", { class: "admin-help", text: "Extra price: empty or 0 for none, a minus for a discount (e.g. -0.50)." }),
       el("ul", { class: "admin-option-values" }, group.values.map((value, vi) => renderValue(group, gi, value, vi))),
       el("div", { class: "admin-form-actions" }, addValue, remove),
     );

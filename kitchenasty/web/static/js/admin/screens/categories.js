@@ -54,7 +54,7 @@ export async function mount(main, ctx) {
   }
 
   function node(category, siblings, index, parentId) {
-    const count = (category.counts && category.counts.menuItems) || 0;
+    const count = (category._count && category._count.menuItems) || 0;
     const up = el("button", { type: "button", class: "btn btn-ghost", dataset: { action: "up" }, disabled: index === 0 }, ...withHidden("Move up", category.name));
     const down = el("button", { type: "button", class: "btn btn-ghost", dataset: { action: "down" }, disabled: index === siblings.length - 1 }, ...withHidden("Move down", category.name));
     const edit = el("button", { type: "button", class: "btn", dataset: { action: "edit" } }, ...withHidden("Edit", category.name));

@@ -34,7 +34,7 @@ export async function mount(main, ctx) {
       { label: "Location", key: "name", sortable: true },
       { label: "Address", value: (l) => [l.address, l.city].filter(Boolean).join(", ") },
       { label: "Now", value: stateBadges },
-      { label: "Tables", value: (l) => String((l.counts && l.counts.tables) || 0), align: "end" },
+      { label: "Tables", value: (l) => String((l._count && l._count.tables) || 0), align: "end" },
     ],
     rowHref: (l) => `/admin/locations/${encodeURIComponent(l.id)}`,
     empty: "No locations yet: add the restaurant's first one.",

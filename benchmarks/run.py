@@ -85,8 +85,8 @@ def baseline_sqlite_inserts(count: int = 5000) -> dict[str, float]:
         conn.execute(
             "INSERT INTO locations (id, name, slug, address, city, postal_code, country, is_active, "
             "delivery_enabled, pickup_enabled, dine_in_enabled, min_order_delivery_cents, "
-            "min_order_pickup_cents, delivery_lead_time, pickup_lead_time, is_busy, created_at, updated_at) "
-            "VALUES ('loc', 'L', 'l', 'a', 'c', '1', 'US', 1, 1, 1, 1, 0, 0, 30, 15, 0, ?, ?)",
+            "min_order_pickup_cents, delivery_lead_time, pickup_lead_time, is_busy, busy_extra_minutes, created_at, "
+            "updated_at) VALUES ('loc', 'L', 'l', 'a', 'c', '1', 'US', 1, 1, 1, 1, 0, 0, 30, 15, 0, 20, ?, ?)",
             (now, now),
         )
         conn.execute(
@@ -120,9 +120,10 @@ def baseline_sqlite_inserts(count: int = 5000) -> dict[str, float]:
             conn.execute(
                 "INSERT INTO orders (id, order_number, tracking_token, location_id, order_type, status, "
                 "subtotal_cents, discount_cents, delivery_fee_cents, tax_cents, tip_cents, total_cents, tax_rate_bp, "
-                "guest_name, guest_email, guest_phone, payment_method, request_fingerprint, created_at, updated_at) "
+                "guest_name, guest_email, guest_phone, payment_method, request_fingerprint, created_at, updated_at, "
+                "local_day, local_hour) "
                 "VALUES (?, ?, ?, 'loc', 'PICKUP', 'PENDING', 3900, 0, 0, 0, 0, 3900, 0, 'Load Tester', "
-                "'load@example.com', '+15550100', 'CASH', 'f', ?, ?)",
+                "'load@example.com', '+15550100', 'CASH', 'f', ?, ?, '2026-11-25', 12)",
                 (oid, f"KA-251125-{number:03d}", uuid.uuid4().hex, now, now),
             )
             item_ids = [new_id() for _ in range(3)]

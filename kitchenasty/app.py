@@ -25,6 +25,7 @@ from kitchenasty.core.realtime import realtime_plugins
 from kitchenasty.core.security import Principal
 from kitchenasty.menu.rooms import LASTING_ROOMS as MENU_ROOMS
 from kitchenasty.orders.rooms import LASTING_ROOMS as ORDER_ROOMS
+from kitchenasty.reservations.rooms import LASTING_ROOMS as RESERVATION_ROOMS
 from kitchenasty.services import Services, ServicesDep, build_services, subscribe_rooms
 from kitchenasty.settings.routes import SettingsController
 from kitchenasty.staff.routes import StaffController
@@ -34,6 +35,7 @@ from kitchenasty.web.errors import page_aware
 def _domain_routes() -> list[Any]:
     from kitchenasty.automation.routes import ROUTES as automation_routes
     from kitchenasty.coupons.routes import ROUTES as coupon_routes
+    from kitchenasty.customers.routes import ROUTES as customer_routes
     from kitchenasty.dashboard.routes import ROUTES as dashboard_routes
     from kitchenasty.developer.routes import ROUTES as developer_routes
     from kitchenasty.locations.routes import ROUTES as location_routes
@@ -42,6 +44,8 @@ def _domain_routes() -> list[Any]:
     from kitchenasty.orders.routes import ROUTES as order_routes
     from kitchenasty.orders.sockets import SOCKET_ROUTES as socket_routes
     from kitchenasty.reports.routes import ROUTES as report_routes
+    from kitchenasty.reservations.routes import ROUTES as reservation_routes
+    from kitchenasty.reservations.sockets import SOCKET_ROUTES as reservation_sockets
     from kitchenasty.web.admin import ROUTES as admin_routes
     from kitchenasty.web.routes import ROUTES as web_routes
 
@@ -49,9 +53,12 @@ def _domain_routes() -> list[Any]:
         *location_routes,
         *menu_routes,
         *coupon_routes,
+        *customer_routes,
         *order_routes,
         *socket_routes,
         *menu_socket_routes,
+        *reservation_routes,
+        *reservation_sockets,
         *automation_routes,
         *developer_routes,
         *dashboard_routes,
@@ -74,7 +81,8 @@ def create_app(settings: BootSettings, *, services: Services | None = None) -> L
         return bool((await services.settings.resolved()).get("advanced.enableRateLimiting"))
 
     backups = BackupScheduler(settings)  # off unless backup_schedule_hours > 0
-    channels, publisher = realtime_plugins(settings, services.sessions, lasting_rooms=ORDER_ROOMS | MENU_ROOMS)
+    lasting = ORDER_ROOMS | MENU_ROOMS | RESERVATION_ROOMS
+    channels, publisher = realtime_plugins(settings, services.sessions, lasting_rooms=lasting)
     subscribe_rooms(services, publisher)
 
     async def on_startup(app: Litestar) -> None:

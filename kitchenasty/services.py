@@ -19,7 +19,7 @@ from kitchenasty.core.links import Dependents
 from kitchenasty.core.metrics import RequestMetrics
 from kitchenasty.core.realtime import RoomPublisher
 from kitchenasty.core.security import TokenCodec
-from kitchenasty.coupons.service import CouponService
+from kitchenasty.coupons.service import CouponService, redemptions_of_customer
 from kitchenasty.customers.service import CustomerService
 from kitchenasty.dashboard.service import DashboardService
 from kitchenasty.developer.service import AuditService, MetricsService
@@ -33,6 +33,15 @@ from kitchenasty.orders.events import OrderCreated, OrderStatusChanged
 from kitchenasty.orders.rooms import OrderRooms
 from kitchenasty.orders.service import OrderService
 from kitchenasty.reports.service import ReportService
+from kitchenasty.reservations import queries as reservation_queries
+from kitchenasty.reservations.events import (
+    ReservationChanged,
+    ReservationCreated,
+    ReservationDeleted,
+    ReservationStatusChanged,
+)
+from kitchenasty.reservations.rooms import ReservationRooms
+from kitchenasty.reservations.service import ReservationService
 from kitchenasty.settings.service import SettingsChanged, SettingsService
 from kitchenasty.settings.service import audit_changes as settings_audit_changes
 from kitchenasty.staff.service import StaffChanged, StaffService
@@ -59,6 +68,7 @@ class Services:
     metrics: RequestMetrics
     request_metrics: MetricsService
     reports: ReportService
+    reservations: ReservationService
 
 
 def build_services(boot: BootSettings, db: Database | None = None) -> Services:
@@ -73,7 +83,8 @@ def build_services(boot: BootSettings, db: Database | None = None) -> Services:
     settings = SettingsService(db, SiteSettingsSources.load(boot))
     sessions = SessionDirectory(db)
     coupons = CouponService(db, settings)
-    dependents = _dependents()
+    reservations = ReservationService(db, settings)
+    dependents = _dependents(reservations)
     metrics = RequestMetrics()
     services = Services(
         boot=boot,
@@ -86,7 +97,7 @@ def build_services(boot: BootSettings, db: Database | None = None) -> Services:
         ),
         staff=StaffService(db, settings, base_url=boot.base_url),
         sessions=sessions,
-        customers=CustomerService(db),
+        customers=CustomerService(db, dependents),
         locations=LocationService(db, settings, dependents),
         menu=MenuService(db, settings, dependents),
         coupons=coupons,
@@ -97,6 +108,7 @@ def build_services(boot: BootSettings, db: Database | None = None) -> Services:
         metrics=metrics,
         request_metrics=MetricsService(db, metrics),
         reports=ReportService(db, settings),
+        reservations=reservations,
     )
     _subscribe(services)
     audit.mask_json_columns("site_settings", settings_audit_changes)
@@ -128,17 +140,38 @@ def subscribe_rooms(services: Services, publisher: RoomPublisher) -> None:
     for menu_change in (MenuChanged, LocationChanged):  # open storefronts read their menu again
         services.bus.subscribe(menu_change, menu_rooms.on_changed)
     services.bus.subscribe(SessionsEnded, publisher.on_sessions_ended)
+    bookings = ReservationRooms(publisher)
+    services.bus.subscribe(ReservationCreated, bookings.on_created)
+    services.bus.subscribe(ReservationStatusChanged, bookings.on_changed)
+    services.bus.subscribe(ReservationChanged, bookings.on_changed)
+    services.bus.subscribe(ReservationDeleted, bookings.on_deleted)
 
 
-def _dependents() -> Dependents:
+def _dependents(reservations: ReservationService) -> Dependents:
     """What the domains built on locations and the menu hold of their rows (see `core.links`)."""
     links = Dependents()
     links.uses("location", order_queries.any_order_at_location)
+    links.uses(
+        "location",
+        reservation_queries.any_at_location,
+        "Cannot delete location with existing reservations. Deactivate it instead.",
+    )
     links.uses("table", order_queries.any_order_at_table)
+    links.uses(
+        "table",
+        reservation_queries.any_upcoming_at_table,
+        "Cannot delete table with upcoming reservations. Deactivate it instead: its bookings are then flagged for "
+        "reassignment.",
+    )
+    links.after_update("table", reservations.table_changed)
     links.uses("menu_item", order_queries.any_order_of_item)
     links.counts("location", "orders", order_queries.orders_per_location)
     links.counts("location", "menuItems", menu_queries.items_per_location)
     links.before_delete("location", menu_queries.retire_location_rows)
+    links.summarises("customer", "orders", order_queries.totals_per_customer)
+    links.holds("customer", "orders", order_queries.orders_of_customer)
+    links.holds("customer", "addresses", order_queries.addresses_of_customer)
+    links.holds("customer", "couponRedemptions", redemptions_of_customer)
     return links
 
 

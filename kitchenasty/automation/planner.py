@@ -6,8 +6,10 @@ from __future__ import annotations
 
 import json
 from collections.abc import Sequence
+from datetime import date, datetime
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
 
@@ -34,6 +36,7 @@ from kitchenasty.staff.models import StaffUser
 log = get_logger("kitchenasty.automation")
 
 ORDER_CONFIRMATION = "builtin:order_confirmation"
+RESERVATION_CONFIRMATION = "builtin:reservation_confirmation"
 rules_t = table_of(AutomationRule)
 staff_t = table_of(StaffUser)
 
@@ -46,6 +49,19 @@ def active_rules(session: Any, events: set[str]) -> list[Any]:
         .order_by(rules_t.c.created_at, rules_t.c.id)
     )
     return list(fast(session).execute(stmt).all())
+
+
+def builtin_interest(settings: ResolvedSettings) -> set[str]:
+    """The events the built-in notifications act on with these settings: order.created while order
+    confirmations are on, reservation.created while booking confirmations are on (both need mail)."""
+    if not settings.get("mail.smtpHost"):
+        return set()
+    names = set()
+    if settings.get("orders.sendConfirmationEmail"):
+        names.add("order.created")
+    if settings.get("reservations.sendConfirmationEmail"):
+        names.add("reservation.created")
+    return names
 
 
 def _how(order: dict[str, Any]) -> tuple[str, str]:
@@ -65,6 +81,13 @@ def _how(order: dict[str, Any]) -> tuple[str, str]:
     return f"Collect it at {location}; give the order number at the counter.", "ready to collect"
 
 
+def _order_id(payload: Any) -> str | None:
+    """The order an event is about (`order.id` of the order events' payload), which its deliveries are linked to."""
+    order = payload.get("order") if isinstance(payload, dict) else None
+    order_id = order.get("id") if isinstance(order, dict) else None
+    return order_id if isinstance(order_id, str) and 0 < len(order_id) <= 32 else None
+
+
 class Planner:
     """Turns one batch of events into outbox rows (inside the transaction that marks them processed)."""
 
@@ -76,8 +99,9 @@ class Planner:
 
     def messages_for(self, event: Any, rules: Sequence[Any]) -> list[dict[str, Any]]:
         out: list[dict[str, Any]] = []
-        if event.name == "order.created":
-            confirmation = self.order_confirmation(event)
+        builtin = {"order.created": self.order_confirmation, "reservation.created": self.reservation_confirmation}
+        if event.name in builtin:
+            confirmation = builtin[event.name](event)
             if confirmation is not None:
                 out.append(confirmation)
         for rule in rules:
@@ -88,6 +112,10 @@ class Planner:
                     out.extend(self.action_messages(event, rule, index, action))
             except (RuleError, KeyError, TypeError, ValueError) as exc:
                 log.error("automation.rule_skipped", rule_id=rule.id, event_id=event.id, error=str(exc))
+        order_id = _order_id(event.payload)
+        if order_id is not None:
+            for row in out:
+                row["order_id"] = order_id
         return out
 
     def action_messages(self, event: Any, rule: Any, index: int, action: dict[str, Any]) -> list[dict[str, Any]]:
@@ -240,6 +268,63 @@ class Planner:
             source=ORDER_CONFIRMATION,
             event_id=event.id,
             dedupe_key=f"{event.id}:{ORDER_CONFIRMATION}",
+            recipient=to,
+            subject=mail.subject,
+            body=mail.html,
+            text_body=mail.text,
+        )
+
+    def reservation_confirmation(self, event: Any) -> dict[str, Any] | None:
+        """On reservation.created (not for walk-ins), when enabled and mail is configured: where, when, for how
+        many, how long the table is held, and the manage link (see or cancel, until the cut-off)."""
+        if not self.settings.get("reservations.sendConfirmationEmail") or not self.settings.get("mail.smtpHost"):
+            return None
+        booking = event.payload.get("reservation") if isinstance(event.payload, dict) else None
+        if not isinstance(booking, dict) or booking.get("source") == "walk_in":
+            return None
+        to = customer_contact(event.payload, "email")
+        if not to or not EMAIL_RE.fullmatch(to):
+            return None
+        restaurant = str(self.settings.get("general.restaurantName") or "KitchenAsty")
+        location = (booking.get("location") or {}).get("name") or restaurant
+        name = booking.get("customerName") or booking.get("guestName")
+        try:
+            day = date.fromisoformat(str(booking.get("date")))
+            when = f"{day:%A} {day.day} {day:%B %Y} at {booking.get('time')}"
+            zone = ZoneInfo(str(self.settings.get("general.timezone")))
+            until = datetime.fromisoformat(str(booking.get("cancellableUntil")).replace("Z", "+00:00")).astimezone(zone)
+        except (TypeError, ValueError):
+            return None
+        guests = int(booking.get("partySize") or 0)
+        minutes = int(booking.get("durationMinutes") or 0)
+        stay = f"{minutes // 60} h {minutes % 60:02d} min" if minutes >= 60 else f"{minutes} minutes"
+        confirmed = booking.get("status") == "CONFIRMED"
+        lead = (
+            f"Your table at {restaurant} is booked."
+            if confirmed
+            else f"Thank you for booking a table at {restaurant}. We will confirm it shortly."
+        )
+        manage = booking.get("manageUrl") or ""
+        mail = render_email(
+            "reservation_confirmation",
+            f"Your table at {location}: {when}",
+            restaurant=restaurant,
+            greeting=f"Hello {name}," if name else "Hello,",
+            lead=lead,
+            location=location,
+            when=when,
+            guests=f"{guests} guest{'s' if guests != 1 else ''}",
+            table=(booking.get("table") or {}).get("name") or "",
+            comment=booking.get("comment") or "",
+            stay=stay,
+            manage_url=f"{self.base_url}{manage}" if manage else "",
+            cancel_until=f"{until:%A} {until.day} {until:%B} at {until:%H:%M}",
+        )
+        return message_row(
+            channel="email",
+            source=RESERVATION_CONFIRMATION,
+            event_id=event.id,
+            dedupe_key=f"{event.id}:{RESERVATION_CONFIRMATION}",
             recipient=to,
             subject=mail.subject,
             body=mail.html,

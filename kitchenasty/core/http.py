@@ -9,7 +9,7 @@ from typing import Annotated, Any, TypeAlias, cast
 import msgspec
 from litestar import Request, Response
 from litestar.exceptions import HTTPException, SerializationException, ValidationException
-from litestar.params import QueryParameter
+from litestar.params import HeaderParameter, QueryParameter
 from litestar.status_codes import HTTP_500_INTERNAL_SERVER_ERROR
 from litestar.types import ASGIApp, Empty, HTTPScope, Message, Receive, Scope, Send
 
@@ -24,6 +24,15 @@ log = get_logger("kitchenasty.http")
 
 PageQuery: TypeAlias = Annotated[int, QueryParameter(name="page", ge=1, le=1_000_000)]
 LimitQuery: TypeAlias = Annotated[int, QueryParameter(name="limit", ge=1, le=MAX_PAGE_SIZE)]
+IdempotencyKey: TypeAlias = Annotated[
+    str | None,
+    HeaderParameter(
+        name="Idempotency-Key",
+        max_length=128,
+        description="Retrying with the same key returns what the first request created instead of a second one.",
+    ),
+]
+"""The `Idempotency-Key` header of order placement and table booking."""
 
 _CODES = {
     400: "BAD_REQUEST",

@@ -26,6 +26,7 @@ from sqlalchemy import (
     String,
     Text,
     and_,
+    bindparam,
     func,
     insert,
     or_,
@@ -65,6 +66,9 @@ class OutboxMessage(IdMixin, TimestampMixin, Base):
     source: Mapped[str] = mapped_column(String(64), nullable=False)
     event_id: Mapped[str | None] = mapped_column(ForeignKey("events.id", ondelete="SET NULL"))
     rule_id: Mapped[str | None] = mapped_column(String(32))
+    order_id: Mapped[str | None] = mapped_column(String(32))
+    """The order whose event caused this delivery (set by the planner from the event's payload), so an order's page
+    lists its messages. Not a foreign key: core knows no domain table, and a delivery outlives its order."""
     dedupe_key: Mapped[str | None] = mapped_column(String(128), unique=True)
     # e-mail: comma-separated addresses; sms: one number; webhook: the URL
     recipient: Mapped[str] = mapped_column(String(2048), nullable=False)
@@ -82,6 +86,8 @@ class OutboxMessage(IdMixin, TimestampMixin, Base):
     next_attempt_at: Mapped[datetime] = mapped_column(UTCDateTime(), nullable=False, default=utcnow)
     lease_until: Mapped[datetime | None] = mapped_column(UTCDateTime())
     last_error: Mapped[str | None] = mapped_column(Text)
+    last_response: Mapped[str | None] = mapped_column(String(500))
+    """What the receiver answered when it took the delivery (`250 2.0.0 Ok: queued as …`, `HTTP 200`)."""
     sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     failure_seen_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     """When someone looked at this delivery's failure (the dashboard shows failures nobody has seen yet)."""
@@ -89,6 +95,7 @@ class OutboxMessage(IdMixin, TimestampMixin, Base):
     __table_args__ = (
         Index("ix_outbox_due", "status", "next_attempt_at"),
         Index("ix_outbox_created", "created_at"),
+        Index("ix_outbox_order", "order_id", "created_at"),
     )
 
 
@@ -145,6 +152,7 @@ MESSAGE_FIELDS = (
     "source",
     "event_id",
     "rule_id",
+    "order_id",
     "dedupe_key",
     "recipient",
     "subject",
@@ -222,6 +230,28 @@ def next_due(session: Any) -> datetime | None:
     lease = conn.execute(select(func.min(outbox_t.c.lease_until)).where(outbox_t.c.status == SENDING)).scalar()
     moments = [m for m in (pending, lease) if m is not None]
     return min(moments) if moments else None
+
+
+_OF_ORDER = (
+    select(
+        outbox_t.c.id,
+        outbox_t.c.channel,
+        outbox_t.c.recipient,
+        outbox_t.c.status,
+        outbox_t.c.attempts,
+        outbox_t.c.last_error,
+        outbox_t.c.next_attempt_at,
+        outbox_t.c.created_at,
+        outbox_t.c.sent_at,
+    )
+    .where(outbox_t.c.order_id == bindparam("order_id"))
+    .order_by(outbox_t.c.created_at, outbox_t.c.id)
+)
+
+
+def of_order(session: Any, order_id: str) -> list[Any]:
+    """The deliveries an order's events caused, oldest first (no bodies: what a list of them shows)."""
+    return list(fast(session).execute(_OF_ORDER, {"order_id": order_id}).all())
 
 
 def get(session: Any, message_id: str) -> Any:

@@ -24,6 +24,7 @@ ValueType = Literal[
     "money",
     "percent",
     "int_list",
+    "int_pairs",
     "email",
     "timezone",
     "url",
@@ -149,6 +150,8 @@ def _coerce(spec: SettingSpec, raw: Any, origin: str) -> Any:
         if len(out) > 10 or any(n < 0 or n > 100 for n in out):
             raise ValidationFailed(f"{label} takes at most 10 numbers between 0 and 100")
         value = out
+    elif t == "int_pairs":
+        value = _int_pairs(raw, label, spec.maximum)
     elif t == "host_list":
         value = _host_list(raw, label)
     else:  # str, email, timezone, url, currency, locale
@@ -183,6 +186,47 @@ def _coerce(spec: SettingSpec, raw: Any, origin: str) -> Any:
         if spec.maximum is not None and value > spec.maximum:
             raise ValidationFailed(f"{label} must be at most {spec.maximum}")
     return value
+
+
+MAX_PAIRS = 20
+_PAIR_TEXT = re.compile(r"\s*([0-9]{1,6})\s*:\s*([0-9]{1,6})\s*")
+
+
+def _int_pairs(raw: Any, label: str, maximum: float | None) -> list[list[int]]:
+    """Thresholds and values: `[[2, 75], [4, 90]]` (JSON, TOML) or `"2:75, 4:90"` (TOML, environment). Every number
+    is a whole number of at least 1, the second at most `maximum`; the first numbers rise strictly."""
+    shape = f'{label} must be a list of [number, number] pairs such as [[2, 75], [4, 90]] (or "2:75, 4:90")'
+    pairs: list[Any]
+    if isinstance(raw, str):
+        pairs = []
+        for part in (p for p in raw.split(",") if p.strip()):
+            found = _PAIR_TEXT.fullmatch(part)
+            if found is None:
+                raise ValidationFailed(shape)
+            pairs.append([int(found.group(1)), int(found.group(2))])
+    elif isinstance(raw, list | tuple):
+        pairs = list(raw)
+    else:
+        raise ValidationFailed(shape)
+    if len(pairs) > MAX_PAIRS:
+        raise ValidationFailed(f"{label} takes at most {MAX_PAIRS} pairs")
+    out: list[list[int]] = []
+    for pair in pairs:
+        if not (
+            isinstance(pair, list | tuple)
+            and len(pair) == 2
+            and all(isinstance(n, int) and not isinstance(n, bool) for n in pair)
+        ):
+            raise ValidationFailed(shape)
+        first, second = int(pair[0]), int(pair[1])
+        if first < 1 or second < 1 or first > 100_000:
+            raise ValidationFailed(f"{label}: every number must be a whole number of at least 1")
+        if maximum is not None and second > maximum:
+            raise ValidationFailed(f"{label}: the second number of each pair must be at most {maximum:g}")
+        if out and first <= out[-1][0]:
+            raise ValidationFailed(f"{label}: the first numbers must rise from pair to pair ({out[-1][0]}, {first})")
+        out.append([first, second])
+    return out
 
 
 _HOST_ENTRY_RE = re.compile(r"^(?:\[[0-9a-f:.]+\]|[a-z0-9_.-]+)(?::[0-9]{1,5})?$|^[0-9a-f:.]*:[0-9a-f:.]*:[0-9a-f:.]*$")

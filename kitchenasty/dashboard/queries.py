@@ -16,6 +16,7 @@ from kitchenasty.customers.models import Customer
 from kitchenasty.menu.models import MenuItem
 from kitchenasty.orders.models import Order
 from kitchenasty.orders.rollups import hours_t, items_rollup_t, rollups_t
+from kitchenasty.reservations.models import Reservation
 
 customers_t: Table = table_of(Customer)
 menu_items_t: Table = table_of(MenuItem)
@@ -124,15 +125,19 @@ _LOW_STOCK = (
     .order_by(menu_items_t.c.stock_qty, menu_items_t.c.name)
     .limit(50)
 )
+_PENDING_RESERVATIONS = (
+    select(func.count()).select_from(table_of(Reservation)).where(table_of(Reservation).c.status == "PENDING")
+)
 
 
 def counts(session: Any) -> dict[str, int]:
-    """Active menu items, customers, and failed deliveries nobody has looked at yet."""
+    """Active menu items, customers, failed deliveries nobody has looked at yet, bookings waiting for confirmation."""
     conn = fast(session)
     return {
         "active_items": int(conn.execute(_ACTIVE_ITEMS).scalar_one()),
         "customers": int(conn.execute(_CUSTOMERS).scalar_one()),
         "failed_deliveries": int(conn.execute(_UNSEEN_FAILURES).scalar_one()),
+        "pending_reservations": int(conn.execute(_PENDING_RESERVATIONS).scalar_one()),
     }
 
 

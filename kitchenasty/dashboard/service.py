@@ -127,7 +127,7 @@ class DashboardService:
                     total_revenue=all_time.revenue,
                     active_items=counts["active_items"],
                     total_customers=counts["customers"],
-                    pending_reservations=0,
+                    pending_reservations=counts["pending_reservations"],
                     pending_reviews=0,
                 ),
                 recent_orders=recent,

@@ -161,38 +161,41 @@ def _horizon(today: date, closures: Sequence[Closure]) -> date:
     return min(end, today + timedelta(days=MAX_HORIZON_DAYS))
 
 
+def opening_spans(
+    hours: Sequence[DayHours], first: date, last: date, closures: Sequence[Closure] = ()
+) -> Iterator[tuple[datetime, datetime]]:
+    """The opening spans of the ranges that open from `first` to `last` (restaurant-local dates, both included), in
+    wall-clock time (naive, as `is_open_at` reads it), merged where one runs into the next (open until midnight and
+    again from midnight is one span). A range running past midnight ends at midnight before a closed date; no hours
+    at all is open around the clock. Table bookings lay their slots on these spans."""
+    hours = hours or ALL_DAY_WEEK
+    current: tuple[datetime, datetime] | None = None
+    day = datetime(first.year, first.month, first.day)
+    while day.date() <= last:
+        if closure_on(closures, day.date()) is None:
+            next_closed = closure_on(closures, day.date() + DAY) is not None
+            for entry in _ranges(hours, weekday_sunday0(day)):
+                start = day + timedelta(minutes=minutes(entry.open_time))
+                end = day + timedelta(minutes=minutes(entry.close_time))
+                if end <= start:  # runs past midnight (00:00-00:00 is the whole day)
+                    end = min(end + DAY, day + DAY) if next_closed else end + DAY
+                if current is not None and start <= current[1]:
+                    current = (current[0], max(current[1], end))
+                    continue
+                if current is not None:
+                    yield current
+                current = (start, end)
+        day += DAY
+    if current is not None:
+        yield current
+
+
 def _spans(
     hours: Sequence[DayHours], local: datetime, closures: Sequence[Closure]
 ) -> Iterator[tuple[datetime, datetime]]:
-    """The opening spans from yesterday to the horizon, in wall-clock time (naive, as `is_open_at` reads it), merged
-    where one runs into the next (open until midnight and again from midnight is one span)."""
-    hours = hours or ALL_DAY_WEEK
+    """The opening spans from yesterday to the horizon (see `opening_spans`)."""
     today = local.date()
-    midnight = datetime(today.year, today.month, today.day)
-    last = _horizon(today, closures)
-    current: tuple[datetime, datetime] | None = None
-    offset = -1
-    while True:
-        day = midnight + timedelta(days=offset)
-        if day.date() > last:
-            break
-        offset += 1
-        if closure_on(closures, day.date()) is not None:
-            continue
-        next_closed = closure_on(closures, day.date() + DAY) is not None
-        for entry in _ranges(hours, weekday_sunday0(day)):
-            start = day + timedelta(minutes=minutes(entry.open_time))
-            end = day + timedelta(minutes=minutes(entry.close_time))
-            if end <= start:  # runs past midnight (00:00-00:00 is the whole day)
-                end = min(end + DAY, day + DAY) if next_closed else end + DAY
-            if current is not None and start <= current[1]:
-                current = (current[0], max(current[1], end))
-                continue
-            if current is not None:
-                yield current
-            current = (start, end)
-    if current is not None:
-        yield current
+    return opening_spans(hours, today - DAY, _horizon(today, closures), closures)
 
 
 def _today(hours: Sequence[DayHours], local: datetime, closures: Sequence[Closure]) -> str | None:

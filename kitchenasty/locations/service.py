@@ -49,6 +49,7 @@ __all__ = ["LocationChanged", "LocationService"]  # LocationChanged: where the w
 NOT_FOUND = "Location not found"
 TABLE_NAME_TAKEN = "A table with this name already exists at this location"
 SLUG_TAKEN = "A location with this slug already exists"
+TABLE_IN_USE = "Cannot delete table with existing orders. Deactivate it instead."
 REQUIRED_TEXT = (("name", "name"), ("address", "address"), ("city", "city"), ("postal_code", "postalCode"))
 
 
@@ -205,8 +206,9 @@ class LocationService:
             async with self.db.transaction() as session:
                 if await queries.location_row(session, location_id) is None:
                     raise _location_missing()
-                if await self.dependents.in_use(session, "location", location_id):
-                    raise refused
+                refusal = await self.dependents.refusal(session, "location", location_id, refused.message)
+                if refusal is not None:
+                    raise Conflict(refusal, code="LOCATION_IN_USE")
                 await self.dependents.deleting(session, "location", location_id)
                 await queries.delete_location(session, location_id)
                 notify(session, LocationChanged(location_id=location_id))
@@ -335,6 +337,7 @@ class LocationService:
                 for key, value in fields.items():
                     setattr(table, key, value)
                 await session.flush()
+                await self.dependents.updated(session, "table", table_id, fields)
         except IntegrityError:
             raise Conflict(TABLE_NAME_TAKEN, code="TABLE_NAME_TAKEN") from None
         return views.table_out(table)
@@ -345,6 +348,7 @@ class LocationService:
             table = await queries.table_row(session, table_id)
             if table is None or table.location_id != location_id:
                 raise _table_missing()
-            if await self.dependents.in_use(session, "table", table_id):
-                raise Conflict("Cannot delete table with existing orders. Deactivate it instead.", code="TABLE_IN_USE")
+            refusal = await self.dependents.refusal(session, "table", table_id, TABLE_IN_USE)
+            if refusal is not None:
+                raise Conflict(refusal, code="TABLE_IN_USE")
             await queries.delete_table(session, table_id)

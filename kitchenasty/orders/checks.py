@@ -48,7 +48,7 @@ from kitchenasty.locations.hours import (
     is_open_at,
     weekday_sunday0,
 )
-from kitchenasty.orders.schemas import OrderIn
+from kitchenasty.orders.schemas import REASON_MAX_CHARS, OrderIn
 
 MAX_AMOUNT_CENTS = 10_000_000
 ORDER_NUMBER_PREFIX = "KA"
@@ -203,6 +203,17 @@ def check_move(
             f"Cannot change the order's status from {previous} to {status}: the restaurant is already "
             "working on it; please call them to cancel"
         )
+
+
+def clean_reason(reason: str | None) -> str | None:
+    """A status change's reason, trimmed (blank is none); longer than REASON_MAX_CHARS is refused."""
+    text = clean(reason)
+    if text is not None and len(text) > REASON_MAX_CHARS:
+        raise refuse(
+            f"The reason can be at most {REASON_MAX_CHARS} characters long (this one has {len(text)})",
+            "REASON_TOO_LONG",
+        )
+    return text
 
 
 # ---------------------------------------------------------------- the request

@@ -97,7 +97,8 @@ class OrderItemOption(IdMixin, Base):
 
 
 class OrderStatusChange(IdMixin, Base):
-    """The history of an order's status (who moved it, when)."""
+    """The history of an order's status: who moved it (`actor_type` staff / customer / guest, `actor_id` the staff
+    member's or customer's id), when, and the reason they gave (a cancellation's, say)."""
 
     __tablename__ = "order_status_changes"
 
@@ -107,6 +108,7 @@ class OrderStatusChange(IdMixin, Base):
     actor_type: Mapped[str] = mapped_column(String(16), nullable=False)
     actor_id: Mapped[str | None] = mapped_column(String(32))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), nullable=False, default=utcnow)
+    reason: Mapped[str | None] = mapped_column(String(200))
 
 
 class OrderCounter(Base):

@@ -1,7 +1,7 @@
 """The orders domain's SQL: the only code that writes `orders`, `order_items`, `order_item_options`,
 `order_status_changes` and `order_counters`. It also reads what an order needs from other domains' tables
-(locations and their hours, tables, customers, menu items with their options and mealtimes); stock and coupon uses
-are written through their owners (`menu.queries`, `CouponService`).
+(locations and their hours, tables, customers, staff names for the history, menu items with their options and
+mealtimes); stock and coupon uses are written through their owners (`menu.queries`, `CouponService`).
 
 Statements are module-level SQLAlchemy Core, compiled once and run through `core.fastsql.fast` (the raw SQLite
 cursor on the hot paths; a plain Connection elsewhere, so the same code runs on PostgreSQL).
@@ -12,15 +12,17 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from datetime import date
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import ColumnElement, bindparam, func, insert, select, update
+import msgspec
+from sqlalchemy import ColumnElement, and_, bindparam, case, func, insert, or_, select, update
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
 from kitchenasty.core.fastsql import fast
 from kitchenasty.core.schema import table_of
 from kitchenasty.customers.models import Customer
+from kitchenasty.customers.schemas import CustomerOrderTotals
 from kitchenasty.locations.hours import Closure, DayHours
 from kitchenasty.locations.models import DiningTable, Location, OperatingHour
 from kitchenasty.locations.queries import closures_since
@@ -29,7 +31,8 @@ from kitchenasty.orders import rollups
 from kitchenasty.orders.checks import MenuItemRule, MenuOptionRule, MenuValueRule, OrderNotFound
 from kitchenasty.orders.models import Order, OrderCounter, OrderItem, OrderItemOption, OrderStatusChange
 from kitchenasty.orders.schemas import OrderOut
-from kitchenasty.orders.views import order_rows_out
+from kitchenasty.orders.views import address_out, order_rows_out
+from kitchenasty.staff.models import StaffUser
 
 # Tables of declarative models (mypy sees `FromClause`; at run time each is the model's `Table`).
 orders_t = table_of(Order)
@@ -46,6 +49,7 @@ categories_t = table_of(Category)
 menu_options_t = table_of(MenuOption)
 menu_values_t = table_of(MenuOptionValue)
 mealtimes_t = table_of(Mealtime)
+staff_t = table_of(StaffUser)
 
 IN_CHUNK = 5000
 """Ids per `IN (...)` list (SQLite allows 32,766 parameters)."""
@@ -149,7 +153,10 @@ def list_conditions(
     created_before: Any,
     number: str | None,
     customer_id: str | None = None,
+    search: str | None = None,
 ) -> list[ColumnElement[bool]]:
+    """The staff list's filters (the CSV export uses the very same). `number` matches the order number only;
+    `search` the number, or the guest's or the customer's name, e-mail or phone (case-insensitive, a part will do)."""
     conditions: list[ColumnElement[bool]] = []
     if statuses:
         conditions.append(orders_t.c.status.in_(statuses))
@@ -165,7 +172,25 @@ def list_conditions(
         conditions.append(orders_t.c.order_number.contains(number.upper(), autoescape=True))
     if customer_id is not None:
         conditions.append(orders_t.c.customer_id == customer_id)
+    if search:
+        conditions.append(_search_condition(search))
     return conditions
+
+
+def _search_condition(text: str) -> ColumnElement[bool]:
+    def like(column: Any) -> ColumnElement[bool]:
+        return cast(ColumnElement[bool], column.icontains(text, autoescape=True))
+
+    customers = select(customers_t.c.id).where(
+        or_(like(customers_t.c.name), like(customers_t.c.email), like(customers_t.c.phone))
+    )
+    return or_(
+        orders_t.c.order_number.contains(text.upper(), autoescape=True),
+        like(orders_t.c.guest_name),
+        like(orders_t.c.guest_email),
+        like(orders_t.c.guest_phone),
+        orders_t.c.customer_id.in_(customers),
+    )
 
 
 def kitchen_conditions(statuses: Sequence[str]) -> list[ColumnElement[bool]]:
@@ -174,6 +199,88 @@ def kitchen_conditions(statuses: Sequence[str]) -> list[ColumnElement[bool]]:
 
 def by_id(order_id: str) -> list[ColumnElement[bool]]:
     return [orders_t.c.id == order_id]
+
+
+# ---------------------------------------------------------------- the back office: history, export
+
+_HISTORY = (
+    select(
+        changes_t.c.to_status,
+        changes_t.c.created_at,
+        changes_t.c.actor_type,
+        changes_t.c.actor_id,
+        changes_t.c.reason,
+        staff_t.c.name.label("staff_name"),
+        staff_t.c.role.label("staff_role"),
+        customers_t.c.name.label("customer_name"),
+    )
+    .select_from(
+        changes_t.outerjoin(
+            staff_t, and_(changes_t.c.actor_type == "staff", staff_t.c.id == changes_t.c.actor_id)
+        ).outerjoin(customers_t, and_(changes_t.c.actor_type == "customer", customers_t.c.id == changes_t.c.actor_id))
+    )
+    .where(changes_t.c.order_id == bindparam("order_id"))
+    .order_by(changes_t.c.created_at, changes_t.c.id)
+)
+_ORDER_EXISTS = select(orders_t.c.id).where(orders_t.c.id == bindparam("order_id"))
+_ITEM_COUNT = (
+    select(func.coalesce(func.sum(items_t.c.quantity), 0))
+    .where(items_t.c.order_id == orders_t.c.id)
+    .correlate(orders_t)
+    .scalar_subquery()
+)
+_EXPORT_ROWS = select(
+    orders_t.c.id,
+    orders_t.c.order_number,
+    orders_t.c.created_at,
+    orders_t.c.order_type,
+    orders_t.c.status,
+    orders_t.c.guest_name,
+    orders_t.c.guest_email,
+    orders_t.c.guest_phone,
+    orders_t.c.subtotal_cents,
+    orders_t.c.discount_cents,
+    orders_t.c.tax_cents,
+    orders_t.c.delivery_fee_cents,
+    orders_t.c.tip_cents,
+    orders_t.c.total_cents,
+    orders_t.c.payment_method,
+    locations_t.c.name.label("location_name"),
+    customers_t.c.name.label("c_name"),
+    customers_t.c.email.label("c_email"),
+    customers_t.c.phone.label("c_phone"),
+    _ITEM_COUNT.label("item_count"),
+).select_from(
+    orders_t.join(locations_t, locations_t.c.id == orders_t.c.location_id).outerjoin(
+        customers_t, customers_t.c.id == orders_t.c.customer_id
+    )
+)
+
+
+def order_exists(session: Any, order_id: str) -> bool:
+    return fast(session).execute(_ORDER_EXISTS, {"order_id": order_id}).first() is not None
+
+
+def history_rows(session: Any, order_id: str) -> list[Any]:
+    """An order's status changes, oldest first, with the staff member's name and role or the customer's name."""
+    return list(fast(session).execute(_HISTORY, {"order_id": order_id}).all())
+
+
+def export_rows(
+    session: Any, conditions: Sequence[ColumnElement[bool]], *, after: tuple[Any, str] | None, limit: int
+) -> list[Any]:
+    """One batch of the CSV export, newest first as the list: the orders after `after` (created_at, id of the
+    last row of the previous batch) with their location, customer and item count (one query per batch)."""
+    stmt = _EXPORT_ROWS.where(*conditions)
+    if after is not None:
+        created_at, order_id = after
+        stmt = stmt.where(
+            or_(
+                orders_t.c.created_at < created_at,
+                and_(orders_t.c.created_at == created_at, orders_t.c.id < order_id),
+            )
+        )
+    return list(fast(session).execute(stmt.order_by(*NEWEST_FIRST).limit(limit)).all())
 
 
 # ---------------------------------------------------------------- what placing an order reads
@@ -430,3 +537,59 @@ async def orders_per_location(session: Any, location_ids: Sequence[str]) -> dict
         .group_by(orders_t.c.location_id)
     )
     return {row[0]: int(row[1]) for row in (await session.execute(stmt)).all()}
+
+
+async def totals_per_customer(session: Any, customer_ids: Sequence[str]) -> dict[str, CustomerOrderTotals]:
+    """What each customer's orders add up to, for a page of customers: one grouped query."""
+    cancelled = orders_t.c.status == rollups.CANCELLED
+    stmt = (
+        select(
+            orders_t.c.customer_id,
+            func.count(),
+            func.sum(case((cancelled, 1), else_=0)),
+            func.sum(case((cancelled, 0), else_=orders_t.c.total_cents)),
+            func.min(orders_t.c.created_at),
+            func.max(orders_t.c.created_at),
+        )
+        .where(orders_t.c.customer_id.in_(customer_ids))
+        .group_by(orders_t.c.customer_id)
+    )
+    return {
+        row[0]: CustomerOrderTotals(
+            orders_count=int(row[1]),
+            cancelled_count=int(row[2] or 0),
+            spent_cents=int(row[3] or 0),
+            first_order_at=row[4],
+            last_order_at=row[5],
+        )
+        for row in (await session.execute(stmt)).all()
+    }
+
+
+def orders_of_customer(session: Any, customer_id: str) -> list[dict[str, Any]]:
+    """A customer's orders with their items and options, oldest first, for the export of their data (without the
+    tracking token: a credential, not data about them)."""
+    exported = []
+    for order in load_orders(session, [orders_t.c.customer_id == customer_id], order_by=OLDEST_FIRST):
+        doc = msgspec.to_builtins(order)
+        doc.pop("trackingToken", None)
+        exported.append(doc)
+    return exported
+
+
+_ADDRESSES_OF = (
+    select(orders_t.c.delivery_address)
+    .where(orders_t.c.customer_id == bindparam("customer_id"), orders_t.c.delivery_address.is_not(None))
+    .order_by(*OLDEST_FIRST)
+)
+
+
+def addresses_of_customer(session: Any, customer_id: str) -> list[dict[str, Any]]:
+    """The distinct delivery addresses a customer's orders went to, first used first."""
+    seen: dict[str, dict[str, Any]] = {}
+    for stored in fast(session).execute(_ADDRESSES_OF, {"customer_id": customer_id}).scalars().all():
+        address = address_out(stored)
+        if address is not None:
+            doc = msgspec.to_builtins(address)
+            seen.setdefault(msgspec.json.encode(doc).decode(), doc)
+    return list(seen.values())

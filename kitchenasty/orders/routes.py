@@ -1,4 +1,5 @@
-"""`/api/orders`: placement and quotes (guests or customers), staff lists and status changes, the tracking read."""
+"""`/api/orders`: placement and quotes (guests or customers), staff lists and status changes, the tracking read;
+for the back office an order's status history and deliveries, and the list as CSV."""
 
 from __future__ import annotations
 
@@ -6,23 +7,40 @@ from typing import Annotated, Any
 
 from litestar import Controller, Response, get, patch, post
 from litestar.openapi.datastructures import ResponseSpec
-from litestar.params import FromPath, HeaderParameter, JSONBody, QueryParameter
+from litestar.params import FromPath, JSONBody, QueryParameter
+from litestar.response import Stream
 from litestar.status_codes import HTTP_200_OK, HTTP_201_CREATED
 
 from kitchenasty.core.api import Ok, Page, PageParams, ok, page
-from kitchenasty.core.guards import CurrentPrincipal, MaybePrincipal, authenticated, customer_only, staff_only
-from kitchenasty.core.http import LimitQuery, PageQuery
+from kitchenasty.core.guards import (
+    CurrentPrincipal,
+    MaybePrincipal,
+    authenticated,
+    customer_only,
+    manager_or_admin,
+    staff_only,
+)
+from kitchenasty.core.http import IdempotencyKey, LimitQuery, PageQuery
 from kitchenasty.core.openapi import errors
-from kitchenasty.orders.schemas import OrderIn, OrderOut, OrderType, QuoteOut, StatusIn
+from kitchenasty.orders.schemas import (
+    OrderDeliveryOut,
+    OrderIn,
+    OrderOut,
+    OrderType,
+    QuoteOut,
+    StatusChangeOut,
+    StatusIn,
+)
 from kitchenasty.services import ServicesDep
 
-IdempotencyKey = Annotated[
-    str | None,
-    HeaderParameter(
-        name="Idempotency-Key",
-        max_length=128,
-        description="Retrying with the same key returns the first order instead of placing a second one.",
-    ),
+# The staff list's filters (the CSV export takes the very same).
+StatusQuery = Annotated[str | None, QueryParameter(max_length=200, description="Statuses, comma-separated")]
+OrderTypeQuery = Annotated[OrderType | None, QueryParameter(name="orderType")]
+LocationQuery = Annotated[str | None, QueryParameter(name="locationId", max_length=64)]
+FromQuery = Annotated[str | None, QueryParameter(name="from", max_length=40, description="A date or date-time")]
+ToQuery = Annotated[str | None, QueryParameter(name="to", max_length=40, description="A date (included) or date-time")]
+SearchQuery = Annotated[
+    str | None, QueryParameter(max_length=50, description="Part of the number, or a name, e-mail or phone")
 ]
 
 
@@ -72,12 +90,12 @@ class OrderController(Controller):
         services: ServicesDep,
         page_number: PageQuery = 1,
         limit: LimitQuery = 20,
-        status: Annotated[str | None, QueryParameter(max_length=200)] = None,
-        order_type: Annotated[OrderType | None, QueryParameter(name="orderType")] = None,
-        location_id: Annotated[str | None, QueryParameter(name="locationId", max_length=64)] = None,
-        date_from: Annotated[str | None, QueryParameter(name="from", max_length=40)] = None,
-        date_to: Annotated[str | None, QueryParameter(name="to", max_length=40)] = None,
-        search: Annotated[str | None, QueryParameter(max_length=50)] = None,
+        status: StatusQuery = None,
+        order_type: OrderTypeQuery = None,
+        location_id: LocationQuery = None,
+        date_from: FromQuery = None,
+        date_to: ToQuery = None,
+        search: SearchQuery = None,
     ) -> Page[OrderOut]:
         params = PageParams(page=page_number, limit=limit)
         items, total = await services.orders.list_orders(
@@ -90,6 +108,37 @@ class OrderController(Controller):
             search=search,
         )
         return page(items, page=params.page, limit=params.limit, total=total)
+
+    @get(
+        "/export.csv",
+        guards=[manager_or_admin],
+        summary="The orders of the list's filters as CSV, one row per order (MANAGER and up)",
+        media_type="text/csv",
+        response_description="One row per order, newest first, as the list; a dated attachment",
+    )
+    async def export_orders(
+        self,
+        services: ServicesDep,
+        status: StatusQuery = None,
+        order_type: OrderTypeQuery = None,
+        location_id: LocationQuery = None,
+        date_from: FromQuery = None,
+        date_to: ToQuery = None,
+        search: SearchQuery = None,
+    ) -> Stream:
+        name, text = await services.orders.export_csv(
+            status=status,
+            order_type=order_type,
+            location_id=location_id,
+            date_from=date_from,
+            date_to=date_to,
+            search=search,
+        )
+        return Stream(
+            text,
+            media_type="text/csv; charset=utf-8",
+            headers={"Content-Disposition": f'attachment; filename="{name}"'},
+        )
 
     @get("/my-orders", guards=[customer_only], summary="The signed-in customer's orders, newest first")
     async def my_orders(
@@ -118,7 +167,40 @@ class OrderController(Controller):
     async def change_status(
         self, order_id: FromPath[str], data: JSONBody[StatusIn], services: ServicesDep, principal: CurrentPrincipal
     ) -> Ok[OrderOut]:
-        return ok(await services.orders.change_status(order_id, data.status, principal))
+        return ok(await services.orders.change_status(order_id, data.status, principal, data.reason))
+
+    @get(
+        "/{order_id:str}/history",
+        guards=[staff_only],
+        summary="The order's status changes, oldest first: who, when and why (staff)",
+        responses=errors(404),
+    )
+    async def order_history(self, order_id: FromPath[str], services: ServicesDep) -> Ok[list[StatusChangeOut]]:
+        return ok(await services.orders.history(order_id))
+
+    @get(
+        "/{order_id:str}/deliveries",
+        guards=[staff_only],
+        summary="The e-mails, SMS and webhooks the order caused, and how their delivery went (staff)",
+        responses=errors(404),
+    )
+    async def order_deliveries(self, order_id: FromPath[str], services: ServicesDep) -> Ok[list[OrderDeliveryOut]]:
+        return ok(await services.orders.deliveries(order_id))
 
 
-ROUTES: list[Any] = [OrderController]
+@get(
+    "/api/customers/{customer_id:str}/orders",
+    guards=[manager_or_admin],
+    tags=["customers"],
+    summary="One customer's orders, newest first, paged (the staff order list by customer; orders as "
+    "GET /api/orders shows them)",
+)
+async def customer_orders(
+    customer_id: FromPath[str], services: ServicesDep, page_number: PageQuery = 1, limit: LimitQuery = 20
+) -> Page[OrderOut]:
+    params = PageParams(page=page_number, limit=limit)
+    items, total = await services.orders.customer_orders(customer_id, params)
+    return page(items, page=params.page, limit=params.limit, total=total)
+
+
+ROUTES: list[Any] = [OrderController, customer_orders]

@@ -77,8 +77,21 @@ class OrderIn(msgspec.Struct, kw_only=True, rename="camel"):
     payment_method: Literal["CASH"] = "CASH"
 
 
+REASON_MAX_CHARS = 200
+
+
 class StatusIn(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
     status: OrderStatus
+    reason: (
+        Annotated[
+            str,
+            msgspec.Meta(
+                description=f"Why (a cancellation's reason, say): at most {REASON_MAX_CHARS} characters once "
+                "trimmed; kept in the order's history."
+            ),
+        ]
+        | None
+    ) = None
 
 
 # ---------------------------------------------------------------- output
@@ -181,3 +194,39 @@ class QuoteOut(msgspec.Struct, kw_only=True, rename="camel"):
     total: float
     coupon_code: str | None
     free_delivery: bool
+
+
+class ActorOut(msgspec.Struct, kw_only=True):
+    """Who made a status change: a staff member (`role` SUPER_ADMIN, MANAGER or STAFF, as it is now) or a customer
+    (`role` CUSTOMER); `role` is null and `name` says so when the account no longer exists."""
+
+    id: str
+    name: str
+    role: str | None
+
+
+class StatusChangeOut(msgspec.Struct, kw_only=True):
+    """`GET /api/orders/{id}/history`: one step of the order's status, oldest first. `by` is null for a guest."""
+
+    status: OrderStatus
+    at: str
+    by: ActorOut | None
+    reason: str | None
+
+
+DeliveryKind = Literal["email", "sms", "webhook"]
+
+
+class OrderDeliveryOut(msgspec.Struct, kw_only=True, rename="camel"):
+    """`GET /api/orders/{id}/deliveries`: a message the order caused (e-mail, SMS, webhook) and how its delivery
+    went. A webhook's recipient is its host only (its URL may carry a secret)."""
+
+    id: str
+    kind: DeliveryKind
+    recipient: str
+    status: Literal["PENDING", "SENDING", "SENT", "FAILED"]
+    attempts: int
+    last_error: str | None
+    next_attempt_at: str | None
+    created_at: str
+    sent_at: str | None

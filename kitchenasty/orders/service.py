@@ -10,7 +10,9 @@ refused order leaves no row behind. A quote runs the same checks in a read trans
 from __future__ import annotations
 
 import dataclasses
+import functools
 import secrets
+from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from datetime import timedelta
 from types import SimpleNamespace
@@ -20,10 +22,10 @@ from zoneinfo import ZoneInfo
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from kitchenasty.core import audit
+from kitchenasty.core import audit, outbox
 from kitchenasty.core.api import PageParams
 from kitchenasty.core.db import Database
-from kitchenasty.core.errors import Conflict, Forbidden, Unauthorized
+from kitchenasty.core.errors import Conflict, Forbidden, NotFound, Unauthorized
 from kitchenasty.core.events import record
 from kitchenasty.core.fastsql import fast
 from kitchenasty.core.money import to_basis_points, to_cents
@@ -32,12 +34,21 @@ from kitchenasty.core.security import Principal, constant_time_equals
 from kitchenasty.coupons.service import AppliedCoupon, CouponService, customer_key
 from kitchenasty.locations.hours import Closure, DayHours
 from kitchenasty.menu import queries as menu_queries
-from kitchenasty.orders import checks, queries, rollups
+from kitchenasty.orders import checks, export, queries, rollups
 from kitchenasty.orders.catalog import Catalog
 from kitchenasty.orders.checks import Line, OrderNotFound, OrderRequest, OrderSettings, Totals, refuse
 from kitchenasty.orders.events import OrderCreated, OrderStatusChanged
-from kitchenasty.orders.schemas import KITCHEN_STATUSES, ORDER_STATUSES, OrderIn, OrderOut, PartyRef, QuoteOut
-from kitchenasty.orders.views import item_out, option_out, order_out, quote_out
+from kitchenasty.orders.schemas import (
+    KITCHEN_STATUSES,
+    ORDER_STATUSES,
+    OrderDeliveryOut,
+    OrderIn,
+    OrderOut,
+    PartyRef,
+    QuoteOut,
+    StatusChangeOut,
+)
+from kitchenasty.orders.views import history_out, item_out, option_out, order_delivery_out, order_out, quote_out
 from kitchenasty.settings.service import ResolvedSettings, SettingsService
 
 __all__ = ["OrderCreated", "OrderNotFound", "OrderService", "OrderStatusChanged"]
@@ -194,7 +205,9 @@ class OrderService:
 
     # ---------------------------------------------------------------- placement: what it writes
 
-    def _write(self, session: Session, req: OrderRequest, plan: _Plan, key: str | None, print_: str) -> OrderOut:
+    def _write(
+        self, session: Session, req: OrderRequest, plan: _Plan, key: str | None, print_: str, placed_by: str | None
+    ) -> OrderOut:
         now, totals = req.now, plan.totals
         order_id = new_id()
         day = now.astimezone(req.cfg.tz).date()
@@ -247,9 +260,10 @@ class OrderService:
                 "order_id": order_id,
                 "from_status": None,
                 "to_status": "PENDING",
-                "actor_type": "customer" if req.customer_id else "guest",
-                "actor_id": req.customer_id,
+                "actor_type": "staff" if placed_by else "customer" if req.customer_id else "guest",
+                "actor_id": placed_by or req.customer_id,
                 "created_at": now,
+                "reason": None,
             },
         )
         out = _written_out(order, items, options, plan)
@@ -265,6 +279,7 @@ class OrderService:
             raise refuse("Idempotency-Key must be at most 128 characters", "INVALID_IDEMPOTENCY_KEY")
         cfg = await self.order_settings()
         customer_id = principal.id if principal is not None and principal.is_customer else None
+        placed_by = principal.id if principal is not None and principal.is_staff else None
         print_ = checks.fingerprint(data, customer_id)
 
         def place(session: Session) -> tuple[OrderOut, bool]:
@@ -280,7 +295,7 @@ class OrderService:
                     return queries.load_order(session, earlier.id), True
             req = checks.check_request(data, customer_id, cfg, utcnow())
             req.use_catalog = self.catalog.check(fast(session))
-            return self._write(session, req, self._plan(session, req), key, print_), False
+            return self._write(session, req, self._plan(session, req), key, print_, placed_by), False
 
         try:
             return await self.db.run_write(place)
@@ -306,8 +321,12 @@ class OrderService:
             menu_queries.give_stock(session, menu_item_id, quantity)
         self.coupons.release_in(session, order_id=order_id)
 
-    async def change_status(self, order_id: str, status: str, principal: Principal) -> OrderOut:
-        """Staff move an order along the transition table; a customer may cancel their own order while PENDING."""
+    async def change_status(
+        self, order_id: str, status: str, principal: Principal, reason: str | None = None
+    ) -> OrderOut:
+        """Staff move an order along the transition table; a customer may cancel their own order while PENDING.
+        The reason given (a cancellation's, say) is kept on the history row."""
+        reason = checks.clean_reason(reason)
 
         def change(session: Session) -> OrderOut:
             current = queries.current_status(session, order_id)
@@ -338,12 +357,14 @@ class OrderService:
                     "actor_type": principal.type,
                     "actor_id": principal.id,
                     "created_at": now,
+                    "reason": reason,
                 },
             )
             if principal.is_staff:
-                audit.record(
-                    session, action="update", entity="order", entity_id=order_id, changes={"status": [previous, status]}
-                )
+                changes: dict[str, list[Any]] = {"status": [previous, status]}
+                if reason is not None:
+                    changes["reason"] = [None, reason]
+                audit.record(session, action="update", entity="order", entity_id=order_id, changes=changes)
             out = queries.load_order(session, order_id)
             record(session, OrderStatusChanged(order=out, previous_status=previous))
             return out
@@ -395,17 +416,75 @@ class OrderService:
         date_to: str | None = None,
         search: str | None = None,
     ) -> tuple[list[OrderOut], int]:
-        """Staff: orders newest first, filtered by status (comma list), type, location, date range, number."""
+        """Staff: orders newest first, filtered by status (comma list), type, location, date range, and a search
+        of the number, name, e-mail or phone."""
         tz = (await self.order_settings()).tz
-        conditions = queries.list_conditions(
-            statuses=checks.status_filter(status, ORDER_STATUSES),
-            order_type=order_type,
-            location_id=location_id,
-            created_from=checks.filter_moment(date_from, "from", tz, end=False) if date_from else None,
-            created_before=checks.filter_moment(date_to, "to", tz, end=True) if date_to else None,
-            number=checks.clean(search),
-        )
-        return await self._page(conditions, params)
+        filters = _list_filters(tz, status, order_type, location_id, date_from, date_to, search)
+        return await self._page(filters, params)
+
+    # ---------------------------------------------------------------- the back office: history, deliveries, export
+
+    async def history(self, order_id: str) -> list[StatusChangeOut]:
+        """The order's status changes, oldest first: what it became, when, who did it and why."""
+
+        def read(session: Session) -> list[Any]:
+            if not queries.order_exists(session, order_id):
+                raise OrderNotFound("Order not found")
+            return queries.history_rows(session, order_id)
+
+        return history_out(await self.db.run_read(read))
+
+    async def deliveries(self, order_id: str) -> list[OrderDeliveryOut]:
+        """The e-mails, SMS and webhooks the order's events caused, oldest first, and how their delivery went."""
+
+        def read(session: Session) -> list[Any]:
+            if not queries.order_exists(session, order_id):
+                raise OrderNotFound("Order not found")
+            return outbox.of_order(session, order_id)
+
+        return [order_delivery_out(row) for row in await self.db.run_read(read)]
+
+    export_max_rows = export.MAX_ROWS
+    export_batch = export.BATCH
+
+    async def export_csv(
+        self,
+        *,
+        status: str | None = None,
+        order_type: str | None = None,
+        location_id: str | None = None,
+        date_from: str | None = None,
+        date_to: str | None = None,
+        search: str | None = None,
+    ) -> tuple[str, AsyncIterator[str]]:
+        """The orders the list shows with these filters, as CSV streamed in batches: (file name, the text). More
+        than `export_max_rows` orders is refused before anything is sent."""
+        tz = (await self.order_settings()).tz
+        filters = _list_filters(tz, status, order_type, location_id, date_from, date_to, search)
+        cap = self.export_max_rows
+        total = await self.db.run_read(lambda session: queries.count_orders(session, filters))
+        if total > cap:
+            raise refuse(
+                f"These filters match {total:,} orders; an export holds at most {cap:,}. Please narrow the filters "
+                "(a shorter date range, say) and export again.",
+                "EXPORT_TOO_LARGE",
+            )
+        return export.file_name(utcnow().astimezone(tz).date()), self._export_batches(filters, tz, cap)
+
+    async def _export_batches(self, filters: list[Any], tz: ZoneInfo, cap: int) -> AsyncIterator[str]:
+        yield export.csv_text([export.HEADER])
+        after: tuple[Any, str] | None = None
+        written = 0
+        while written < cap:
+            limit = min(self.export_batch, cap - written)
+            read = functools.partial(queries.export_rows, conditions=filters, after=after, limit=limit)
+            rows = await self.db.run_read(read)
+            if rows:
+                yield export.csv_text(export.export_row(row, tz) for row in rows)
+            written += len(rows)
+            if len(rows) < limit:
+                return
+            after = (rows[-1].created_at, rows[-1].id)
 
     async def my_orders(self, principal: Principal, params: PageParams) -> tuple[list[OrderOut], int]:
         """A customer's own orders, newest first."""
@@ -420,12 +499,53 @@ class OrderService:
         )
         return await self._page(conditions, params)
 
+    async def customer_orders(self, customer_id: str, params: PageParams) -> tuple[list[OrderOut], int]:
+        """Staff: one customer's orders, newest first (the staff list's query, by customer)."""
+        conditions = queries.list_conditions(
+            statuses=(),
+            order_type=None,
+            location_id=None,
+            created_from=None,
+            created_before=None,
+            number=None,
+            customer_id=customer_id,
+        )
+
+        def read(session: Session) -> tuple[list[OrderOut], int]:
+            if queries.customer_row(session, customer_id) is None:
+                raise NotFound("Customer not found", code="CUSTOMER_NOT_FOUND")
+            total = queries.count_orders(session, conditions)
+            return queries.load_orders(session, conditions, limit=params.limit, offset=params.offset), total
+
+        return await self.db.run_read(read)
+
     async def _page(self, conditions: list[Any], params: PageParams) -> tuple[list[OrderOut], int]:
         def read(session: Session) -> tuple[list[OrderOut], int]:
             total = queries.count_orders(session, conditions)
             return queries.load_orders(session, conditions, limit=params.limit, offset=params.offset), total
 
         return await self.db.run_read(read)
+
+
+def _list_filters(
+    tz: ZoneInfo,
+    status: str | None,
+    order_type: str | None,
+    location_id: str | None,
+    date_from: str | None,
+    date_to: str | None,
+    search: str | None,
+) -> list[Any]:
+    """The staff list's query parameters as conditions (the list and the CSV export share them)."""
+    return queries.list_conditions(
+        statuses=checks.status_filter(status, ORDER_STATUSES),
+        order_type=order_type,
+        location_id=location_id,
+        created_from=checks.filter_moment(date_from, "from", tz, end=False) if date_from else None,
+        created_before=checks.filter_moment(date_to, "to", tz, end=True) if date_to else None,
+        number=None,
+        search=checks.clean(search),
+    )
 
 
 def _line_rows(order_id: str, lines: list[Line]) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:

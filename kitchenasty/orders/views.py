@@ -5,14 +5,18 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
-from typing import Any, cast
+from typing import Any, Literal, cast
+from urllib.parse import urlsplit
 
 from kitchenasty.core.money import from_basis_points, from_cents
 from kitchenasty.core.schema import iso
 from kitchenasty.orders.checks import ChosenOption, Line, Totals, next_status
 from kitchenasty.orders.schemas import (
+    ActorOut,
     AddressOut,
+    DeliveryKind,
     LocationRef,
+    OrderDeliveryOut,
     OrderItemOptionOut,
     OrderItemOut,
     OrderOut,
@@ -20,6 +24,7 @@ from kitchenasty.orders.schemas import (
     PartyRef,
     QuoteLineOut,
     QuoteOut,
+    StatusChangeOut,
 )
 
 
@@ -147,4 +152,66 @@ def quote_out(lines: Sequence[Line], totals: Totals, *, tax_rate_bp: int, coupon
         total=from_cents(totals.total),
         coupon_code=coupon.code if coupon else None,
         free_delivery=bool(coupon and coupon.free_delivery),
+    )
+
+
+def _actor_out(row: Any) -> ActorOut | None:
+    """Who made a status change (a history row with the staff member's or customer's name joined); None: a guest."""
+    if row.actor_type == "staff" and row.actor_id:
+        if row.staff_name is None:
+            return ActorOut(id=row.actor_id, name="Former staff member", role=None)
+        return ActorOut(id=row.actor_id, name=row.staff_name, role=row.staff_role)
+    if row.actor_type == "customer" and row.actor_id:
+        if row.customer_name is None:
+            return ActorOut(id=row.actor_id, name="Former customer", role=None)
+        return ActorOut(id=row.actor_id, name=row.customer_name, role="CUSTOMER")
+    return None
+
+
+def history_out(rows: Iterable[Any]) -> list[StatusChangeOut]:
+    return [
+        StatusChangeOut(
+            status=cast(OrderStatus, row.to_status),
+            at=iso(row.created_at) or "",
+            by=_actor_out(row),
+            reason=row.reason,
+        )
+        for row in rows
+    ]
+
+
+def url_host(url: str) -> str:
+    """The host (and port, when the URL names one) of a URL: all of a webhook's address a list shows."""
+    try:
+        parts = urlsplit(url)
+        host, port = parts.hostname, parts.port
+    except ValueError:
+        return "(invalid address)"
+    if not host:
+        return "(invalid address)"
+    host = f"[{host}]" if ":" in host else host
+    return f"{host}:{port}" if port else host
+
+
+DeliveryStatus = Literal["PENDING", "SENDING", "SENT", "FAILED"]
+
+
+def order_delivery_out(row: Any) -> OrderDeliveryOut:
+    """From an outbox row (`core.outbox.of_order`). A webhook shows its host only, in its error message too."""
+    recipient, error = row.recipient, row.last_error
+    if row.channel == "webhook":
+        recipient = url_host(row.recipient)
+        if error:
+            error = error.replace(row.recipient, recipient)
+    waiting = row.status in ("PENDING", "SENDING")
+    return OrderDeliveryOut(
+        id=row.id,
+        kind=cast(DeliveryKind, row.channel),
+        recipient=recipient,
+        status=cast(DeliveryStatus, row.status),
+        attempts=row.attempts,
+        last_error=error,
+        next_attempt_at=iso(row.next_attempt_at) if waiting else None,
+        created_at=iso(row.created_at) or "",
+        sent_at=iso(row.sent_at),
     )

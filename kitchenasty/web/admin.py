@@ -17,6 +17,7 @@ screen").
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -25,6 +26,8 @@ from litestar.params import FromPath
 
 from kitchenasty.core.guards import MANAGER, STAFF, SUPER_ADMIN, MaybePrincipal
 from kitchenasty.core.security import ROLES, Principal, Role
+from kitchenasty.orders.checks import TRANSITIONS
+from kitchenasty.orders.schemas import ORDER_STATUSES
 from kitchenasty.services import Services, ServicesDep
 from kitchenasty.settings.service import public_settings
 from kitchenasty.web.errors import error_page, forbidden_page
@@ -38,7 +41,8 @@ class AdminScreen:
     `slug` is the first path segment after `/admin` ("" is `/admin` itself); `role` the least role that may open it
     (STAFF < MANAGER < SUPER_ADMIN); `module` the script `static/js/admin/screens/<module>.js`; `group` the heading
     it is listed under in the navigation ("" = not listed: the start page); `description` one sentence for the start
-    page's link to it."""
+    page's link to it; `extra` what the screen needs from the server's own rules (it reaches the page as
+    `config.screenConfig`, e.g. the order transition table), so the page never restates a rule."""
 
     slug: str
     title: str
@@ -46,10 +50,22 @@ class AdminScreen:
     module: str
     group: str
     description: str = ""
+    extra: Callable[[], dict[str, Any]] | None = None
 
     @property
     def href(self) -> str:
         return f"/admin/{self.slug}" if self.slug else "/admin"
+
+
+def order_rules() -> dict[str, Any]:
+    """The orders screens' buttons: order type -> status -> the statuses staff may move it to (`orders.checks`)."""
+    rank = ORDER_STATUSES.index
+    return {
+        "transitions": {
+            order_type: {status: sorted(targets, key=rank) for status, targets in table.items()}
+            for order_type, table in TRANSITIONS.items()
+        }
+    }
 
 
 # The one list of screens, in navigation order (groups appear in the order of their first screen).
@@ -65,6 +81,7 @@ SCREENS: tuple[AdminScreen, ...] = (
         module="orders",
         group="Service",
         description="Find an order, follow it live, change its status or cancel it, print a receipt.",
+        extra=order_rules,
     ),
     AdminScreen(
         slug="menu",
@@ -89,6 +106,38 @@ SCREENS: tuple[AdminScreen, ...] = (
         module="locations",
         group="Restaurant",
         description="Address, opening hours, holidays, busy mode and pausing orders, minimums, lead times and tables.",
+    ),
+    AdminScreen(
+        slug="staff",
+        title="Staff",
+        role=SUPER_ADMIN,
+        module="staff",
+        group="People",
+        description="Invite the team, change roles, deactivate an account, send a password-reset link.",
+    ),
+    AdminScreen(
+        slug="customers",
+        title="Customers",
+        role=MANAGER,
+        module="customers",
+        group="People",
+        description="Find a customer, see their orders and totals, deactivate an account, export their data.",
+    ),
+    AdminScreen(
+        slug="coupons",
+        title="Coupons",
+        role=MANAGER,
+        module="coupons",
+        group="Sales",
+        description="Percentage, fixed and free-delivery coupons with their window, minimum, limits and uses.",
+    ),
+    AdminScreen(
+        slug="settings",
+        title="Settings",
+        role=MANAGER,
+        module="settings",
+        group="Setup",
+        description="Every setting with its help, its value and where that value comes from; a test e-mail.",
     ),
 )
 
@@ -146,6 +195,7 @@ async def _admin(request: PageRequest, services: Services, principal: Principal 
         "screen": {"slug": screen.slug, "title": screen.title, "module": screen.module},
         "path": segments[1:],
         "user": user,
+        "screenConfig": screen.extra() if user and screen.extra else {},
         "nav": navigation(user["role"]) if user else [],
         "restaurant": restaurant_name(site),
         "loginNote": "You are logged in as a customer: log in with a staff account."

@@ -22,7 +22,7 @@ from kitchenasty.core.audit import AuditEntry
 from kitchenasty.coupons.schemas import CouponIn
 from kitchenasty.menu.schemas import AllergenIn, CategoryIn, MealtimeIn, MenuItemIn
 from kitchenasty.services import Services
-from tests.factories import bearer, make_staff
+from tests.factories import bearer, make_customer, make_staff
 from tests.orders.fixtures import guest_order, make_menu
 
 MUTATING = {"POST", "PUT", "PATCH", "DELETE"}
@@ -38,6 +38,7 @@ NOT_STAFF_WRITES = {
     ("POST", "/api/orders"): "an order is its own record (who, when, what)",
     ("POST", "/api/orders/quote"): "writes nothing",
     ("POST", "/api/coupons/validate"): "writes nothing",
+    ("POST", "/api/automation/preview"): "writes nothing (renders an action against a recorded event)",
 }
 
 
@@ -124,8 +125,32 @@ async def _order(client: AsyncTestClient[Litestar], services: Services) -> str:
     return response.json()["data"]["id"]
 
 
+def _booking(location: str, **extra: Any) -> dict[str, Any]:
+    day = (datetime.now(UTC) + timedelta(days=2)).date().isoformat()
+    guest = {"guestName": "Ana", "guestEmail": "ana@example.com", "guestPhone": "+1 555 0101"}
+    return {"locationId": location, "date": day, "time": "19:00", "partySize": 2, **guest, **extra}
+
+
+async def _reservation(client: AsyncTestClient[Litestar], headers: dict[str, str]) -> str:
+    """A guest's booking (not audited: no staff involved) at a new location with one table."""
+    location, _ = await _table(client, headers)
+    response = await client.post("/api/reservations", json=_booking(location))
+    assert response.status_code == 201, response.text
+    return response.json()["data"]["id"]
+
+
 async def _staff(services: Services) -> str:
     return (await make_staff(services, "STAFF")).id
+
+
+async def _invitation(client: AsyncTestClient[Litestar], headers: dict[str, str]) -> str:
+    response = await client.post("/api/staff/invite", headers=headers, json={"email": "later@example.com"})
+    assert response.status_code == 201, response.text
+    return response.json()["data"]["id"]
+
+
+async def _customer(services: Services) -> str:
+    return (await make_customer(services)).id
 
 
 def _settings(group: str, body: dict[str, Any]) -> Scenario:
@@ -153,6 +178,24 @@ SCENARIOS: dict[tuple[str, str], Scenario] = {
     ),
     ("DELETE", "/api/staff/{staff_id:str}"): Scenario(
         "staff_user", lambda c, s, h: _then(_staff(s), lambda i: c.delete(f"/api/staff/{i}", headers=h))
+    ),
+    ("POST", "/api/staff/invitations/{invite_id:str}/resend"): Scenario(
+        "staff_invite",
+        lambda c, s, h: _then(_invitation(c, h), lambda i: c.post(f"/api/staff/invitations/{i}/resend", headers=h)),
+    ),
+    ("DELETE", "/api/staff/invitations/{invite_id:str}"): Scenario(
+        "staff_invite",
+        lambda c, s, h: _then(_invitation(c, h), lambda i: c.delete(f"/api/staff/invitations/{i}", headers=h)),
+    ),
+    ("POST", "/api/staff/{staff_id:str}/password-reset"): Scenario(
+        "staff_user",
+        lambda c, s, h: _then(_staff(s), lambda i: c.post(f"/api/staff/{i}/password-reset", headers=h)),
+    ),
+    ("PATCH", "/api/customers/{customer_id:str}"): Scenario(
+        "customer",
+        lambda c, s, h: _then(
+            _customer(s), lambda i: c.patch(f"/api/customers/{i}", headers=h, json={"isActive": False})
+        ),
     ),
     ("POST", "/api/automation-rules"): Scenario("automation_rule", lambda c, s, h: _rule(c, h)),
     ("PATCH", "/api/automation-rules/{rule_id:str}"): Scenario(
@@ -345,12 +388,44 @@ SCENARIOS: dict[tuple[str, str], Scenario] = {
     ("PATCH", "/api/orders/{order_id:str}/status"): Scenario(
         "order",
         lambda c, s, h: _then(
-            _order(c, s), lambda i: c.patch(f"/api/orders/{i}/status", headers=h, json={"status": "CONFIRMED"})
+            _order(c, s),
+            lambda i: c.patch(
+                f"/api/orders/{i}/status", headers=h, json={"status": "CANCELLED", "reason": "The guest called"}
+            ),
         ),
+    ),
+    ("POST", "/api/reservations"): Scenario(
+        "reservation",
+        lambda c, s, h: _then(
+            _table(c, h), lambda lt: c.post("/api/reservations", headers=h, json=_booking(lt[0], guestEmail=None))
+        ),
+    ),
+    ("POST", "/api/reservations/walk-in"): Scenario(
+        "reservation",
+        lambda c, s, h: _then(
+            _table(c, h),
+            lambda lt: c.post("/api/reservations/walk-in", headers=h, json={"locationId": lt[0], "partySize": 2}),
+        ),
+    ),
+    ("PATCH", "/api/reservations/{reservation_id:str}"): Scenario(
+        "reservation",
+        lambda c, s, h: _then(
+            _reservation(c, h), lambda i: c.patch(f"/api/reservations/{i}", headers=h, json={"status": "CONFIRMED"})
+        ),
+    ),
+    ("POST", "/api/reservations/{reservation_id:str}/cancel"): Scenario(
+        "reservation",
+        lambda c, s, h: _then(_reservation(c, h), lambda i: c.post(f"/api/reservations/{i}/cancel", headers=h)),
+    ),
+    ("DELETE", "/api/reservations/{reservation_id:str}"): Scenario(
+        "reservation",
+        lambda c, s, h: _then(_reservation(c, h), lambda i: c.delete(f"/api/reservations/{i}", headers=h)),
     ),
     ("PUT", "/api/settings/general"): _settings("general", {"restaurantName": "Uno"}),
     ("PUT", "/api/settings/order"): _settings("order", {"taxRate": 7}),
-    ("PUT", "/api/settings/reservation"): _settings("reservation", {"timeInterval": 15}),
+    ("PUT", "/api/settings/reservation"): _settings(
+        "reservation", {"timeInterval": 15, "stayTimeByPartySize": [[2, 75], [4, 90]], "maxCoversPerSlot": 40}
+    ),
     ("PUT", "/api/settings/mail"): _settings("mail", {"smtpHost": "mx.example.com"}),
     ("PUT", "/api/settings/payment"): _settings("payment", {"cashEnabled": False}),
     ("PUT", "/api/settings/review"): _settings("review", {"autoApprove": True}),

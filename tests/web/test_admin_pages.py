@@ -67,6 +67,11 @@ async def test_admin_screen_carries_the_user_navigation_and_path(client: Client,
     config = page_config(response.text)
     assert config["screen"] == {"slug": "orders", "title": "Orders", "module": "orders"}
     assert config["path"] == ["abc", "receipt"]
+    # the server's transition table, for the status buttons (never restated in the page)
+    transitions = config["screenConfig"]["transitions"]
+    assert transitions["PICKUP"]["PENDING"] == ["CONFIRMED", "CANCELLED"]
+    assert transitions["PICKUP"]["READY"] == ["PICKED_UP", "CANCELLED"]
+    assert transitions["DINE_IN"]["DELIVERED"] == []
     assert config["user"] == {
         "id": user.id,
         "name": "Ada Cook",

@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises: 
-Create Date: 2026-12-02 03:49:22.658413
+Create Date: 2026-12-02 05:46:05.362876
 """
 
 from __future__ import annotations
@@ -85,6 +85,7 @@ def upgrade() -> None:
     sa.Column('password_hash', sa.String(length=255), nullable=True),
     sa.Column('name', sa.String(length=120), nullable=False),
     sa.Column('phone', sa.String(length=40), nullable=True),
+    sa.Column('is_active', sa.Boolean(), server_default=sa.text('(true)'), nullable=False),
     sa.Column('token_version', sa.Integer(), server_default='0', nullable=False),
     sa.Column('id', sa.String(length=32), nullable=False),
     sa.Column('created_at', kitchenasty.core.schema.UTCDateTime(), nullable=False),
@@ -130,6 +131,7 @@ def upgrade() -> None:
     sa.Column('invited_by', sa.String(length=32), nullable=True),
     sa.Column('expires_at', kitchenasty.core.schema.UTCDateTime(), nullable=False),
     sa.Column('used_at', kitchenasty.core.schema.UTCDateTime(), nullable=True),
+    sa.Column('revoked_at', kitchenasty.core.schema.UTCDateTime(), nullable=True),
     sa.Column('created_at', kitchenasty.core.schema.UTCDateTime(), nullable=False),
     sa.Column('id', sa.String(length=32), nullable=False),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_invite_tokens')),
@@ -309,6 +311,7 @@ def upgrade() -> None:
     sa.Column('source', sa.String(length=64), nullable=False),
     sa.Column('event_id', sa.String(length=32), nullable=True),
     sa.Column('rule_id', sa.String(length=32), nullable=True),
+    sa.Column('order_id', sa.String(length=32), nullable=True),
     sa.Column('dedupe_key', sa.String(length=128), nullable=True),
     sa.Column('recipient', sa.String(length=2048), nullable=False),
     sa.Column('subject', sa.String(length=500), nullable=True),
@@ -322,6 +325,7 @@ def upgrade() -> None:
     sa.Column('next_attempt_at', kitchenasty.core.schema.UTCDateTime(), nullable=False),
     sa.Column('lease_until', kitchenasty.core.schema.UTCDateTime(), nullable=True),
     sa.Column('last_error', sa.Text(), nullable=True),
+    sa.Column('last_response', sa.String(length=500), nullable=True),
     sa.Column('sent_at', kitchenasty.core.schema.UTCDateTime(), nullable=True),
     sa.Column('failure_seen_at', kitchenasty.core.schema.UTCDateTime(), nullable=True),
     sa.Column('id', sa.String(length=32), nullable=False),
@@ -334,6 +338,7 @@ def upgrade() -> None:
     with op.batch_alter_table('outbox', schema=None) as batch_op:
         batch_op.create_index('ix_outbox_created', ['created_at'], unique=False)
         batch_op.create_index('ix_outbox_due', ['status', 'next_attempt_at'], unique=False)
+        batch_op.create_index('ix_outbox_order', ['order_id', 'created_at'], unique=False)
 
     op.create_table('tables',
     sa.Column('location_id', sa.String(length=32), nullable=False),
@@ -437,6 +442,44 @@ def upgrade() -> None:
         batch_op.create_index('ix_orders_location_created', ['location_id', 'created_at'], unique=False)
         batch_op.create_index('ix_orders_status_created', ['status', 'created_at'], unique=False)
 
+    op.create_table('reservations',
+    sa.Column('location_id', sa.String(length=32), nullable=False),
+    sa.Column('table_id', sa.String(length=32), nullable=True),
+    sa.Column('table_name', sa.String(length=60), nullable=True),
+    sa.Column('customer_id', sa.String(length=32), nullable=True),
+    sa.Column('guest_name', sa.String(length=120), nullable=True),
+    sa.Column('guest_email', sa.String(length=254), nullable=True),
+    sa.Column('guest_phone', sa.String(length=40), nullable=True),
+    sa.Column('date', sa.Date(), nullable=False),
+    sa.Column('time', sa.String(length=5), nullable=False),
+    sa.Column('starts_at', kitchenasty.core.schema.UTCDateTime(), nullable=False),
+    sa.Column('ends_at', kitchenasty.core.schema.UTCDateTime(), nullable=False),
+    sa.Column('duration_minutes', sa.Integer(), nullable=False),
+    sa.Column('party_size', sa.Integer(), nullable=False),
+    sa.Column('status', sa.String(length=16), nullable=False),
+    sa.Column('comment', sa.Text(), nullable=True),
+    sa.Column('source', sa.String(length=16), nullable=False),
+    sa.Column('needs_reassignment', sa.Boolean(), nullable=False),
+    sa.Column('manage_token', sa.String(length=64), nullable=False),
+    sa.Column('idempotency_key', sa.String(length=128), nullable=True),
+    sa.Column('request_fingerprint', sa.String(length=64), nullable=True),
+    sa.Column('id', sa.String(length=32), nullable=False),
+    sa.Column('created_at', kitchenasty.core.schema.UTCDateTime(), nullable=False),
+    sa.Column('updated_at', kitchenasty.core.schema.UTCDateTime(), nullable=False),
+    sa.ForeignKeyConstraint(['customer_id'], ['customers.id'], name=op.f('fk_reservations_customer_id_customers'), ondelete='SET NULL'),
+    sa.ForeignKeyConstraint(['location_id'], ['locations.id'], name=op.f('fk_reservations_location_id_locations'), ondelete='RESTRICT'),
+    sa.ForeignKeyConstraint(['table_id'], ['tables.id'], name=op.f('fk_reservations_table_id_tables'), ondelete='SET NULL'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_reservations')),
+    sa.UniqueConstraint('idempotency_key', name=op.f('uq_reservations_idempotency_key')),
+    sa.UniqueConstraint('manage_token', name=op.f('uq_reservations_manage_token'))
+    )
+    with op.batch_alter_table('reservations', schema=None) as batch_op:
+        batch_op.create_index('ix_reservations_customer', ['customer_id', 'date'], unique=False)
+        batch_op.create_index('ix_reservations_date', ['date', 'time'], unique=False)
+        batch_op.create_index('ix_reservations_location_starts', ['location_id', 'starts_at'], unique=False)
+        batch_op.create_index('ix_reservations_status', ['status', 'date'], unique=False)
+        batch_op.create_index('ix_reservations_table_starts', ['table_id', 'starts_at'], unique=False)
+
     op.create_table('coupon_redemptions',
     sa.Column('coupon_id', sa.String(length=32), nullable=False),
     sa.Column('order_id', sa.String(length=32), nullable=False),
@@ -507,6 +550,7 @@ def upgrade() -> None:
     sa.Column('actor_type', sa.String(length=16), nullable=False),
     sa.Column('actor_id', sa.String(length=32), nullable=True),
     sa.Column('created_at', kitchenasty.core.schema.UTCDateTime(), nullable=False),
+    sa.Column('reason', sa.String(length=200), nullable=True),
     sa.Column('id', sa.String(length=32), nullable=False),
     sa.ForeignKeyConstraint(['order_id'], ['orders.id'], name=op.f('fk_order_status_changes_order_id_orders'), ondelete='CASCADE'),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_order_status_changes'))
@@ -577,6 +621,14 @@ def downgrade() -> None:
         batch_op.drop_index('ix_coupon_redemptions_coupon_customer')
 
     op.drop_table('coupon_redemptions')
+    with op.batch_alter_table('reservations', schema=None) as batch_op:
+        batch_op.drop_index('ix_reservations_table_starts')
+        batch_op.drop_index('ix_reservations_status')
+        batch_op.drop_index('ix_reservations_location_starts')
+        batch_op.drop_index('ix_reservations_date')
+        batch_op.drop_index('ix_reservations_customer')
+
+    op.drop_table('reservations')
     with op.batch_alter_table('orders', schema=None) as batch_op:
         batch_op.drop_index('ix_orders_status_created')
         batch_op.drop_index('ix_orders_location_created')
@@ -593,6 +645,7 @@ def downgrade() -> None:
     op.drop_table('users')
     op.drop_table('tables')
     with op.batch_alter_table('outbox', schema=None) as batch_op:
+        batch_op.drop_index('ix_outbox_order')
         batch_op.drop_index('ix_outbox_due')
         batch_op.drop_index('ix_outbox_created')
 

@@ -134,7 +134,7 @@ export function createList(root, options) {
     if (url !== `${location.pathname}${location.search}`) {
       history[replace ? "replaceState" : "pushState"](null, "", url);
     }
-    syncControls();
+    syncControls({ typing: true }); // what is being typed in the search box stays as typed
     load();
   }
 
@@ -233,9 +233,9 @@ export function createList(root, options) {
   });
   if (filters.length || search) filterForm.append(el("div", { class: "admin-filter admin-filter-actions" }, clear));
 
-  function syncControls() {
+  function syncControls({ typing = false } = {}) {
     const s = state();
-    if (controls.q && document.activeElement !== controls.q) controls.q.value = s.q;
+    if (controls.q && !(typing && document.activeElement === controls.q)) controls.q.value = s.q;
     for (const filter of filters) controls[filter.name].value = s.filters[filter.name];
     clear.hidden = !s.q && !Object.values(s.filters).some(Boolean);
     for (const th of head.querySelectorAll("th[data-sort]")) {
@@ -326,7 +326,14 @@ export function createList(root, options) {
             const text = textOf(content).trim();
             content = el("a", { href, "aria-label": text ? null : options.rowLabel ? options.rowLabel(row) : null }, content);
           }
-          tr.append(el(index === linkColumn ? "th" : "td", { scope: index === linkColumn ? "row" : null, class: column.align === "end" ? "admin-num" : null }, content));
+          const head = index === linkColumn;
+          tr.append(
+            el(
+              head ? "th" : "td",
+              { scope: head ? "row" : null, class: column.align === "end" ? "admin-num" : null, dataset: head ? {} : { label: column.label } },
+              content,
+            ),
+          );
         });
         return tr;
       }),

@@ -78,7 +78,7 @@ export async function mount(main, ctx) {
           category.isActive ? null : el("span", { class: "admin-status admin-avail-hidden", text: "Hidden" }),
           el("a", { class: "admin-tree-count", href: `/admin/menu?category=${encodeURIComponent(category.id)}`, text: `${count} item${count === 1 ? "" : "s"}` }),
         ),
-        el("div", { class: "admin-row-actions" }, up, down, edit, toggle),
+        el("div", { class: "admin-ml-actions" }, up, down, edit, toggle),
       ),
       children.length ? el("ul", { class: "admin-tree" }, children.map((child, i) => node(child, children, i, category.id))) : null,
     );

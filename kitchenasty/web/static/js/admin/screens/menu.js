@@ -98,7 +98,7 @@ export async function mount(main, ctx) {
         value: (item) => el("div", { class: "admin-avail-cell" }, el("span", { id: `avail-${item.id}` }, availabilityBadge(item)), soldOutButton(item)),
       },
       { label: "Category", value: (item) => item.category && item.category.name, sortable: true, sortKey: "category" },
-      { label: "Copy", value: (item) => el("div", { class: "admin-row-actions" }, duplicateButton(item)) },
+      { label: "Copy", value: (item) => el("div", { class: "admin-ml-actions" }, duplicateButton(item)) },
     ],
     rowHref: (item) => `/admin/menu/items/${encodeURIComponent(item.id)}`,
     empty: "No items match. Clear the search or choose another category.",
@@ -109,7 +109,7 @@ export async function mount(main, ctx) {
 
 /** "Change prices by a percentage" for one category (and, if asked, its subcategories and option prices). */
 function repricePanel(choices, done) {
-  const details = el("details", { class: "admin-panel" }, el("summary", { text: "Change a category's prices by a percentage" }));
+  const details = el("details", { class: "admin-disclosure" }, el("summary", { text: "Change a category's prices by a percentage" }));
   const result = el("div", { class: "admin-reprice-result", role: "status" });
   const holder = el("div");
   details.append(

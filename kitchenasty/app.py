@@ -23,7 +23,8 @@ from kitchenasty.core.openapi_docs import DOCS_ROUTES
 from kitchenasty.core.ratelimit import SlidingWindowLimiter
 from kitchenasty.core.realtime import realtime_plugins
 from kitchenasty.core.security import Principal
-from kitchenasty.orders.rooms import LASTING_ROOMS
+from kitchenasty.menu.rooms import LASTING_ROOMS as MENU_ROOMS
+from kitchenasty.orders.rooms import LASTING_ROOMS as ORDER_ROOMS
 from kitchenasty.reservations.rooms import LASTING_ROOMS as RESERVATION_ROOMS
 from kitchenasty.services import Services, ServicesDep, build_services, subscribe_rooms
 from kitchenasty.settings.routes import SettingsController
@@ -39,6 +40,7 @@ def _domain_routes() -> list[Any]:
     from kitchenasty.developer.routes import ROUTES as developer_routes
     from kitchenasty.locations.routes import ROUTES as location_routes
     from kitchenasty.menu.routes import ROUTES as menu_routes
+    from kitchenasty.menu.sockets import SOCKET_ROUTES as menu_socket_routes
     from kitchenasty.orders.routes import ROUTES as order_routes
     from kitchenasty.orders.sockets import SOCKET_ROUTES as socket_routes
     from kitchenasty.reports.routes import ROUTES as report_routes
@@ -54,6 +56,7 @@ def _domain_routes() -> list[Any]:
         *customer_routes,
         *order_routes,
         *socket_routes,
+        *menu_socket_routes,
         *reservation_routes,
         *reservation_sockets,
         *automation_routes,
@@ -78,7 +81,8 @@ def create_app(settings: BootSettings, *, services: Services | None = None) -> L
         return bool((await services.settings.resolved()).get("advanced.enableRateLimiting"))
 
     backups = BackupScheduler(settings)  # off unless backup_schedule_hours > 0
-    channels, publisher = realtime_plugins(settings, services.sessions, lasting_rooms=LASTING_ROOMS | RESERVATION_ROOMS)
+    lasting = ORDER_ROOMS | MENU_ROOMS | RESERVATION_ROOMS
+    channels, publisher = realtime_plugins(settings, services.sessions, lasting_rooms=lasting)
     subscribe_rooms(services, publisher)
 
     async def on_startup(app: Litestar) -> None:

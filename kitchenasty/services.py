@@ -26,6 +26,7 @@ from kitchenasty.developer.service import AuditService, MetricsService
 from kitchenasty.locations.service import LocationChanged, LocationService
 from kitchenasty.menu import queries as menu_queries
 from kitchenasty.menu.events import MenuChanged
+from kitchenasty.menu.rooms import MenuRooms
 from kitchenasty.menu.service import MenuService
 from kitchenasty.orders import queries as order_queries
 from kitchenasty.orders.events import OrderCreated, OrderStatusChanged
@@ -135,6 +136,9 @@ def subscribe_rooms(services: Services, publisher: RoomPublisher) -> None:
     rooms = OrderRooms(publisher)
     services.bus.subscribe(OrderCreated, rooms.on_created)
     services.bus.subscribe(OrderStatusChanged, rooms.on_status_changed)
+    menu_rooms = MenuRooms(publisher)
+    for menu_change in (MenuChanged, LocationChanged):  # open storefronts read their menu again
+        services.bus.subscribe(menu_change, menu_rooms.on_changed)
     services.bus.subscribe(SessionsEnded, publisher.on_sessions_ended)
     bookings = ReservationRooms(publisher)
     services.bus.subscribe(ReservationCreated, bookings.on_created)

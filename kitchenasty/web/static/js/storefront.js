@@ -1,7 +1,7 @@
 // The storefront: choose a restaurant, browse the menu, pick options, keep a cart across reloads, check out as a
 // guest or a customer. Every total shown comes from POST /api/orders/quote; nothing is summed here.
 
-import { $, api, config, el, money, optionText, randomKey, storage } from "./common.js";
+import { $, LiveSocket, api, config, el, money, optionText, randomKey, storage } from "./common.js";
 
 const ordersSettings = (config.site && config.site.orders) || {};
 const LOCATION_KEY = "kitchenasty.location";
@@ -29,6 +29,7 @@ const state = {
   cartInView: false,
   closedNotice: "",
   refreshTimer: null,
+  menuSeq: 0,
 };
 
 /** Closed now, with no ordering for later: the menu can be browsed and the cart is kept, but nothing is added or
@@ -99,6 +100,7 @@ function showLocationPicker() {
 }
 
 async function selectLocation(id) {
+  state.menuSeq += 1;
   if (state.closedNotice) storeError(state.closedNotice);
   else $("#store-error").hidden = true;
   const response = await api(`/api/menu?locationId=${encodeURIComponent(id)}`);
@@ -121,6 +123,7 @@ async function selectLocation(id) {
   renderCart();
   requote();
   scheduleRefresh();
+  followMenu();
 }
 
 /** The saved cart, less the lines whose item has left the menu (said once, by name). */
@@ -148,6 +151,61 @@ function scheduleRefresh() {
   if (!next) return;
   const wait = new Date(next).getTime() - Date.now() + 1000;
   if (wait > 0 && wait < 86400000) state.refreshTimer = setTimeout(() => selectLocation(location.id), wait);
+}
+
+// ------------------------------------------------------------------ the live menu
+
+// The menu room says when the menu or a location changed (an item sold out, hours edited, ordering paused); the
+// page then reads its location's menu again, without a reload, keeping the cart, the form and the focus.
+let menuSocket = null;
+let menuReload = null;
+let menuSnapshots = 0;
+
+function followMenu() {
+  if (menuSocket || typeof WebSocket === "undefined") return;
+  menuSocket = new LiveSocket("/api/ws/menu", {
+    onSnapshot: () => {
+      menuSnapshots += 1;
+      if (menuSnapshots > 1) menuChanged(null); // back after a lost connection: something may have changed
+    },
+    onEvent: (event, data) => {
+      if (event === "menu.changed") menuChanged(data && data.locationId);
+    },
+  });
+  menuSocket.start();
+}
+
+function menuChanged(locationId) {
+  if (!state.location || (locationId && locationId !== state.location.id) || menuReload) return;
+  // every open storefront hears the same message: spread their reads over a moment
+  menuReload = setTimeout(() => {
+    menuReload = null;
+    refreshMenu();
+  }, 100 + Math.floor(Math.random() * 900));
+}
+
+async function refreshMenu() {
+  const id = state.location && state.location.id;
+  if (!id) return;
+  const mine = ++state.menuSeq;
+  const response = await api(`/api/menu?locationId=${encodeURIComponent(id)}`);
+  if (!response.ok || mine !== state.menuSeq || !state.location || state.location.id !== id) return;
+  const focused = document.activeElement && document.activeElement.dataset ? document.activeElement.dataset.itemId : null;
+  state.location = response.data.location;
+  state.items = new Map();
+  renderLocationNote();
+  renderMenu(response.data.categories || []);
+  if (focused) {
+    const again = document.querySelector(`#menu [data-item-id="${CSS.escape(focused)}"]`);
+    if (again) again.focus();
+  }
+  if (state.dialog) {
+    const now = state.items.get(state.dialog.item.id);
+    if (!now || now.isAvailable === false) $("#item-error").textContent = `${state.dialog.item.name} cannot be ordered right now.`;
+  }
+  renderCart();
+  requote();
+  scheduleRefresh();
 }
 
 function renderLocationNote() {

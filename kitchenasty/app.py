@@ -33,6 +33,7 @@ from kitchenasty.web.errors import page_aware
 def _domain_routes() -> list[Any]:
     from kitchenasty.automation.routes import ROUTES as automation_routes
     from kitchenasty.coupons.routes import ROUTES as coupon_routes
+    from kitchenasty.customers.routes import ROUTES as customer_routes
     from kitchenasty.dashboard.routes import ROUTES as dashboard_routes
     from kitchenasty.developer.routes import ROUTES as developer_routes
     from kitchenasty.locations.routes import ROUTES as location_routes
@@ -47,6 +48,7 @@ def _domain_routes() -> list[Any]:
         *location_routes,
         *menu_routes,
         *coupon_routes,
+        *customer_routes,
         *order_routes,
         *socket_routes,
         *automation_routes,

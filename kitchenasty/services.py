@@ -19,7 +19,7 @@ from kitchenasty.core.links import Dependents
 from kitchenasty.core.metrics import RequestMetrics
 from kitchenasty.core.realtime import RoomPublisher
 from kitchenasty.core.security import TokenCodec
-from kitchenasty.coupons.service import CouponService
+from kitchenasty.coupons.service import CouponService, redemptions_of_customer
 from kitchenasty.customers.service import CustomerService
 from kitchenasty.dashboard.service import DashboardService
 from kitchenasty.developer.service import AuditService, MetricsService
@@ -85,7 +85,7 @@ def build_services(boot: BootSettings, db: Database | None = None) -> Services:
         ),
         staff=StaffService(db, settings, base_url=boot.base_url),
         sessions=sessions,
-        customers=CustomerService(db),
+        customers=CustomerService(db, dependents),
         locations=LocationService(db, settings, dependents),
         menu=MenuService(db, settings, dependents),
         coupons=coupons,
@@ -135,6 +135,10 @@ def _dependents() -> Dependents:
     links.counts("location", "orders", order_queries.orders_per_location)
     links.counts("location", "menuItems", menu_queries.items_per_location)
     links.before_delete("location", menu_queries.retire_location_rows)
+    links.summarises("customer", "orders", order_queries.totals_per_customer)
+    links.holds("customer", "orders", order_queries.orders_of_customer)
+    links.holds("customer", "addresses", order_queries.addresses_of_customer)
+    links.holds("customer", "couponRedemptions", redemptions_of_customer)
     return links
 
 

@@ -114,23 +114,30 @@ class ReceivedMail:
 
 class _Collector:
     def __init__(
-        self, inbox: list[ReceivedMail], lock: threading.Condition, hold: frozenset[str], released: threading.Event
+        self,
+        inbox: list[ReceivedMail],
+        lock: threading.Condition,
+        hold: frozenset[str],
+        released: threading.Event,
+        answer: str = "250 OK",
     ) -> None:
         self.inbox = inbox
         self.lock = lock
         self.hold = hold
         self.released = released
+        self.answer = answer
 
     async def _held(self, command: str) -> None:
         while command in self.hold and not self.released.is_set():
             await asyncio.sleep(0.02)
 
     async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:
-        with self.lock:
-            self.inbox.append(ReceivedMail(envelope.mail_from, list(envelope.rcpt_tos), envelope.original_content))
-            self.lock.notify_all()
+        if self.answer.startswith("2"):
+            with self.lock:
+                self.inbox.append(ReceivedMail(envelope.mail_from, list(envelope.rcpt_tos), envelope.original_content))
+                self.lock.notify_all()
         await self._held("DATA")
-        return "250 OK"
+        return self.answer
 
     async def handle_QUIT(self, server: Any, session: Any, envelope: Any) -> str:
         await self._held("QUIT")
@@ -166,14 +173,15 @@ class _ClosingController(Controller):
 
 class SMTPServer:
     """A real SMTP server on 127.0.0.1 that keeps every message it receives (when DATA arrives). `hold` names
-    commands ("DATA", "QUIT") whose answer waits until `release()`, like a slow server holding its "250 OK"."""
+    commands ("DATA", "QUIT") whose answer waits until `release()`, like a slow server holding its "250 OK".
+    `answer` is its reply to DATA: a 5xx one refuses the message (it is not kept)."""
 
-    def __init__(self, port: int | None = None, *, hold: tuple[str, ...] = ()) -> None:
+    def __init__(self, port: int | None = None, *, hold: tuple[str, ...] = (), answer: str = "250 OK") -> None:
         self.port = port or free_port()
         self.inbox: list[ReceivedMail] = []
         self._cond = threading.Condition()
         self._released = threading.Event()
-        collector = _Collector(self.inbox, self._cond, frozenset(hold), self._released)
+        collector = _Collector(self.inbox, self._cond, frozenset(hold), self._released, answer)
         self.controller = _ClosingController(collector, hostname="127.0.0.1", port=self.port)
 
     def release(self) -> None:

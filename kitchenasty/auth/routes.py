@@ -92,7 +92,14 @@ class AuthController(Controller):
         token = auth.issue("customer", customer)
         return self._with_cookie(ok(CustomerLoginOut(token=token, customer=customer_out(customer))), token, auth, 201)
 
-    @post("/customer/login", status_code=HTTP_200_OK, responses=errors(401, 429), response_cookies=TOKEN_COOKIE)
+    @post(
+        "/customer/login",
+        status_code=HTTP_200_OK,
+        responses=errors(401, 403, 429),
+        response_cookies=TOKEN_COOKIE,
+        description="403 `ACCOUNT_DEACTIVATED` (with a sentence) when the password is right but the restaurant "
+        "deactivated the account.",
+    )
     async def customer_login(
         self, data: JSONBody[LoginIn], services: ServicesDep, request: Request[Any, Any, Any]
     ) -> Response[Ok[CustomerLoginOut]]:

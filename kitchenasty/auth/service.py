@@ -4,21 +4,22 @@ password resets (single use, 30 minutes, token by e-mail; a reset ends every ses
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import TypeVar, cast
 
 from sqlalchemy import select, update
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from kitchenasty.auth.models import PasswordResetToken
 from kitchenasty.auth.schemas import MeOut, StaffMe
 from kitchenasty.auth.sessions import end_session
-from kitchenasty.core import outbox
+from kitchenasty.core import audit, outbox
 from kitchenasty.core.db import Database
 from kitchenasty.core.emails import render_email
-from kitchenasty.core.errors import NotFound, RateLimited, Unauthorized, ValidationFailed
+from kitchenasty.core.errors import Conflict, Forbidden, NotFound, RateLimited, Unauthorized, ValidationFailed
 from kitchenasty.core.fastsql import rowcount
 from kitchenasty.core.ratelimit import LoginThrottle
-from kitchenasty.core.schema import utcnow
+from kitchenasty.core.schema import iso, utcnow
 from kitchenasty.core.security import (
     Principal,
     PrincipalType,
@@ -38,10 +39,12 @@ from kitchenasty.customers.service import customer_out
 from kitchenasty.settings.service import SettingsService
 from kitchenasty.staff import queries as staff_queries
 from kitchenasty.staff.models import StaffUser
+from kitchenasty.staff.schemas import ResetLinkOut
 
 RESET_TTL = timedelta(minutes=30)
 INVALID_CREDENTIALS = "Invalid credentials"
 LOGIN_THROTTLED = "Too many attempts, please try again later."
+CUSTOMER_DEACTIVATED = "This account has been deactivated; please contact the restaurant to have it reactivated."
 
 T = TypeVar("T")
 
@@ -105,6 +108,8 @@ class AuthService:
             valid = verify_password(customer.password_hash if customer else None, password)
             if customer is None or not valid:
                 raise Unauthorized(INVALID_CREDENTIALS, code="INVALID_CREDENTIALS")
+            if not customer.is_active:  # said only to the account holder: the password was right
+                raise Forbidden(CUSTOMER_DEACTIVATED, code="ACCOUNT_DEACTIVATED")
             return customer
 
         return await self._throttled("customer", email, client, attempt)
@@ -144,32 +149,77 @@ class AuthService:
         email = normalise_email(email)
         model: type[StaffUser] | type[Customer] = StaffUser if principal_type == "staff" else Customer
         token, token_hash = new_one_time_token()
-        link = self.reset_url(token)
         async with self.db.transaction() as session:
             account: StaffUser | Customer | None = await session.scalar(select(model).where(model.email == email))
-            if account is None or (isinstance(account, StaffUser) and not account.is_active):
+            if account is None or not account.is_active:
                 return None
-            session.add(
-                PasswordResetToken(
-                    token_hash=token_hash,
-                    principal_type=principal_type,
-                    principal_id=account.id,
-                    expires_at=utcnow() + RESET_TTL,
-                )
-            )
-            if mail_configured:
-                mail = render_email(
-                    "password_reset", f"Reset your {restaurant} password", restaurant=restaurant, link=link
-                )
-                outbox.enqueue_email(
-                    session,
-                    to=email,
-                    subject=mail.subject,
-                    html=mail.html,
-                    text=mail.text,
-                    source="builtin:password_reset",
-                )
+            self._add_reset(session, principal_type, account, token, token_hash, mail_configured, restaurant)
         return token
+
+    def _add_reset(
+        self,
+        session: AsyncSession,
+        principal_type: PrincipalType,
+        account: StaffUser | Customer,
+        token: str,
+        token_hash: str,
+        mail_configured: bool,
+        restaurant: str,
+    ) -> datetime:
+        """The reset link's row and, when mail is configured, its e-mail in the outbox; returns when it expires."""
+        expires = utcnow() + RESET_TTL
+        session.add(
+            PasswordResetToken(
+                token_hash=token_hash, principal_type=principal_type, principal_id=account.id, expires_at=expires
+            )
+        )
+        if mail_configured:
+            mail = render_email(
+                "password_reset",
+                f"Reset your {restaurant} password",
+                restaurant=restaurant,
+                link=self.reset_url(token),
+            )
+            outbox.enqueue_email(
+                session,
+                to=account.email,
+                subject=mail.subject,
+                html=mail.html,
+                text=mail.text,
+                source="builtin:password_reset",
+            )
+        return expires
+
+    async def send_staff_reset(self, staff_id: str) -> ResetLinkOut:
+        """An admin resets a staff member's password the safe way: a single-use, 30-minute reset link, mailed
+        through the outbox when mail is configured and returned so it can be handed over. The admin never learns
+        or sets the password; the account's sessions end when the link is used."""
+        mail_configured, restaurant = await self.settings.mail_context()
+        token, token_hash = new_one_time_token()
+        async with self.db.transaction() as session:
+            user = await session.get(StaffUser, staff_id)
+            if user is None:
+                raise NotFound("Staff member not found", code="STAFF_NOT_FOUND")
+            if not user.is_active:
+                raise Conflict(
+                    "This account is deactivated; reactivate it before resetting its password",
+                    code="ACCOUNT_INACTIVE",
+                )
+            expires = self._add_reset(session, "staff", user, token, token_hash, mail_configured, restaurant)
+            audit.note(
+                session,
+                action="password_reset",
+                entity="staff_user",
+                entity_id=user.id,
+                changes={"resetLink": ["emailed" if mail_configured else "shown", None]},
+            )
+        return ResetLinkOut(
+            staff_id=user.id,
+            email=user.email,
+            reset_url=self.reset_url(token),
+            expires_at=iso(expires) or "",
+            emailed=mail_configured,
+        )
 
     async def reset_password(self, *, token: str, password: str) -> PrincipalType:
         password_hash = hash_password(password)

@@ -121,12 +121,16 @@ class SessionDirectory:
             else:
                 customer = (
                     await session.execute(
-                        select(Customer.email, Customer.token_version, ended).where(Customer.id == claims.id)
+                        select(Customer.email, Customer.is_active, Customer.token_version, ended).where(
+                            Customer.id == claims.id
+                        )
                     )
                 ).first()
                 if customer is None:
                     return ("Account not found", "ACCOUNT_NOT_FOUND")
-                email, role, version, is_ended = customer.email, None, customer.token_version, customer[2]
+                if not customer.is_active:
+                    return ("Account is not active", "ACCOUNT_INACTIVE")
+                email, role, version, is_ended = customer.email, None, customer.token_version, customer[3]
         if is_ended or version != claims.version:
             return (SESSION_ENDED_MESSAGE, "SESSION_ENDED")
         return Principal(id=claims.id, email=email, type=claims.type, role=role, session=claims.session)

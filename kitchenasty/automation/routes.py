@@ -8,7 +8,18 @@ from litestar import Controller, delete, get, patch, post
 from litestar.params import FromPath, JSONBody, QueryParameter
 from litestar.status_codes import HTTP_200_OK, HTTP_201_CREATED
 
-from kitchenasty.automation.schemas import CountOut, DeliveryOut, MailTestIn, MailTestOut, RuleIn, RuleOut, RuleUpdateIn
+from kitchenasty.automation.schemas import (
+    CountOut,
+    DeliveryOut,
+    EventKindOut,
+    MailTestIn,
+    MailTestOut,
+    PreviewIn,
+    PreviewOut,
+    RuleIn,
+    RuleOut,
+    RuleUpdateIn,
+)
 from kitchenasty.core.api import Message, Ok, Page, PageParams, ok, page
 from kitchenasty.core.guards import CurrentPrincipal, admin_only, manager_or_admin
 from kitchenasty.core.http import LimitQuery, PageQuery
@@ -90,6 +101,31 @@ class DeliveryController(Controller):
         return ok(await services.automation.retry_delivery(delivery_id))
 
 
+@get(
+    "/api/automation/events",
+    guards=[manager_or_admin],
+    tags=["automation"],
+    summary="What the rule form offers, per event kind: [{event, description, paths: [{path, type, nullable, "
+    "choices, operators}], operators: [{op, label, value}], actions: [{type, fields: [{name, required, template, "
+    "maxLength, help}]}], recipients}]",
+)
+async def automation_events(services: ServicesDep) -> Ok[list[EventKindOut]]:
+    return ok(services.automation.event_catalog())
+
+
+@post(
+    "/api/automation/preview",
+    guards=[manager_or_admin],
+    tags=["automation"],
+    status_code=HTTP_200_OK,
+    summary="Render one action {event, action: {type, to, subject, body | url, headers}} against the last real "
+    "event of that kind, as the worker would -> {event, eventId, occurredAt, deliveries: [{channel, to, subject, "
+    "html, text}], note}; nothing is sent or stored; `note` says why when there is nothing to show",
+)
+async def automation_preview(data: JSONBody[PreviewIn], services: ServicesDep) -> Ok[PreviewOut]:
+    return ok(await services.automation.preview(data))
+
+
 @post(
     "/api/settings/mail/test",
     guards=[admin_only],
@@ -98,8 +134,11 @@ class DeliveryController(Controller):
     responses=errors(502, 504),
 )
 async def mail_test(data: JSONBody[MailTestIn], services: ServicesDep) -> Ok[MailTestOut]:
-    """Send a test e-mail through the outbox with the effective mail settings and answer with the outcome."""
+    """Send a test e-mail through the outbox with the effective mail settings and answer with the outcome:
+    200 `{message, to, deliveryId, status, attempts, serverAnswer}` with the SMTP server's answer (code and text);
+    502 `MAIL_SEND_FAILED` with a sentence saying why it failed (the server's refusal with its code, or why it
+    could not be reached); 504 when no outcome came in time; 400 when mail is not configured."""
     return ok(await services.automation.send_test_mail(data.to))
 
 
-ROUTES: list[Any] = [AutomationRuleController, DeliveryController, mail_test]
+ROUTES: list[Any] = [AutomationRuleController, DeliveryController, automation_events, automation_preview, mail_test]

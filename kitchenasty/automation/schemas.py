@@ -61,6 +61,8 @@ class DeliveryOut(msgspec.Struct, kw_only=True, rename="camel"):
     max_attempts: int
     next_attempt_at: str | None
     last_error: str | None
+    last_response: str | None
+    """What the receiver answered when it took the delivery (`250 2.0.0 Ok: queued as …`, `HTTP 200`)."""
     sent_at: str | None
     created_at: str
     updated_at: str
@@ -76,8 +78,88 @@ class MailTestOut(msgspec.Struct, kw_only=True, rename="camel"):
     delivery_id: str
     status: str
     attempts: int
+    server_answer: str | None
+    """The SMTP server's answer to the message (code and text, e.g. `250 2.0.0 Ok: queued as 4Xk2`)."""
 
 
 class CountOut(msgspec.Struct, kw_only=True):
     count: int
     """How many deliveries the action concerned."""
+
+
+# ---------------------------------------------------------------- the rule form's helpers
+
+
+class PathOut(msgspec.Struct, kw_only=True):
+    """A dot path into an event's payload that conditions and templates can use."""
+
+    path: str
+    type: str
+    """string, number, boolean, list, object or any."""
+    nullable: bool
+    choices: list[Any] | None
+    """The fixed set of values (an order's status, its type), or null."""
+    operators: list[str]
+    """The operators that can hold for a value of this type."""
+
+
+class OperatorOut(msgspec.Struct, kw_only=True):
+    op: str
+    label: str
+    value: str
+    """What the condition's value must be."""
+
+
+class ActionFieldOut(msgspec.Struct, kw_only=True, rename="camel"):
+    name: str
+    required: bool
+    template: bool
+    """Takes `{{dot.path}}` placeholders (rendered per event)."""
+    max_length: int | None
+    help: str
+
+
+class ActionKindOut(msgspec.Struct, kw_only=True):
+    type: str
+    fields: list[ActionFieldOut]
+
+
+class EventKindOut(msgspec.Struct, kw_only=True):
+    event: str
+    description: str | None
+    paths: list[PathOut]
+    operators: list[OperatorOut]
+    actions: list[ActionKindOut]
+    recipients: list[str]
+    """The `to` tokens besides literal addresses and templates."""
+
+
+class PreviewIn(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
+    event: EventName
+    action: dict[str, Any]
+    """One action as a rule holds it: {type: email, to, subject, body} | {type: sms, to, body} |
+    {type: webhook, url, headers?}."""
+
+
+class PreviewDeliveryOut(msgspec.Struct, kw_only=True):
+    """What the action would send for that event (nothing is sent or stored)."""
+
+    channel: str
+    to: str
+    """E-mail addresses (comma-separated), a phone number, or the webhook URL."""
+    subject: str | None
+    """The e-mail subject (webhook: the event name)."""
+    html: str | None
+    """E-mail: the HTML body."""
+    text: str | None
+    """E-mail: the text body; SMS: the message; webhook: the JSON body."""
+
+
+class PreviewOut(msgspec.Struct, kw_only=True, rename="camel"):
+    event: str
+    event_id: str | None
+    """The event rendered against: the last one of this kind recorded (null when none yet)."""
+    occurred_at: str | None
+    deliveries: list[PreviewDeliveryOut]
+    note: str | None
+    """A sentence when there is nothing to show (no such event yet, or no recipient for it)."""

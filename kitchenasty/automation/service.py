@@ -11,23 +11,30 @@ from __future__ import annotations
 import asyncio
 import time
 from collections.abc import Collection
+from types import SimpleNamespace
 from typing import Any
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from kitchenasty.automation import catalog
 from kitchenasty.automation.models import AutomationRule
+from kitchenasty.automation.planner import Planner
 from kitchenasty.automation.rules import EMAIL_RE, RuleError, parse_actions, parse_conditions
 from kitchenasty.automation.schemas import (
     ConditionOut,
     DeliveryOut,
+    EventKindOut,
     MailTestOut,
+    PreviewDeliveryOut,
+    PreviewIn,
+    PreviewOut,
     RuleIn,
     RuleOut,
     RuleUpdateIn,
 )
 from kitchenasty.automation.worker import OutboxWorker
-from kitchenasty.core import audit, outbox
+from kitchenasty.core import audit, events, outbox
 from kitchenasty.core.api import PageParams, provided
 from kitchenasty.core.config import BootSettings
 from kitchenasty.core.db import Database
@@ -93,6 +100,7 @@ def delivery_out(message: OutboxMessage, default_max_attempts: int) -> DeliveryO
         max_attempts=message.max_attempts or default_max_attempts,
         next_attempt_at=iso(message.next_attempt_at) if waiting else None,
         last_error=message.last_error,
+        last_response=message.last_response,
         sent_at=iso(message.sent_at),
         created_at=iso(message.created_at) or "",
         updated_at=iso(message.updated_at) or "",
@@ -285,6 +293,58 @@ class AutomationService:
                 raise NotFound("Automation rule not found", code="RULE_NOT_FOUND")
             await session.delete(rule)
 
+    # ---------------------------------------------------------------- the rule form's helpers
+
+    def event_catalog(self) -> list[EventKindOut]:
+        """Every event kind rules can react to, with its condition paths, the operators and the action kinds."""
+        return [catalog.event_kind(name, cls) for name, cls in sorted(EVENT_TYPES.items())]
+
+    async def preview(self, data: PreviewIn) -> PreviewOut:
+        """Render one action against the last real event of its kind, exactly as the worker would plan it
+        (`automation.planner`: recipients resolved, templates filled); nothing is sent or stored."""
+        _, [action] = self._validated(event=data.event, conditions=None, actions=[data.action])
+        resolved = await self.worker.resolved_settings()
+        rule = SimpleNamespace(id="preview")
+
+        def plan(session: Any) -> tuple[Any, list[dict[str, Any]]]:
+            event = events.latest(session, data.event)
+            if event is None:
+                return None, []
+            return event, Planner(session, resolved, self.boot.base_url).action_messages(event, rule, 0, action)
+
+        event, rows = await self.db.run_read(plan)
+        if event is None:
+            return PreviewOut(
+                event=data.event,
+                event_id=None,
+                occurred_at=None,
+                deliveries=[],
+                note=f"No {data.event} event has happened yet, so there is nothing to preview with; "
+                "the preview uses the last real one.",
+            )
+        deliveries = [
+            PreviewDeliveryOut(
+                channel=row["channel"],
+                to=row["recipient"],
+                subject=row["subject"],
+                html=row["body"] if row["channel"] == "email" else None,
+                text=row["text_body"] if row["channel"] == "email" else row["body"],
+            )
+            for row in rows
+        ]
+        note = (
+            None
+            if deliveries
+            else f"The last {data.event} event has no recipient for to = {action.get('to')!r}; nothing would be sent."
+        )
+        return PreviewOut(
+            event=data.event,
+            event_id=event.id,
+            occurred_at=iso(event.created_at),
+            deliveries=deliveries,
+            note=note,
+        )
+
     # ---------------------------------------------------------------- deliveries
 
     async def list_deliveries(
@@ -405,12 +465,16 @@ class AutomationService:
         await self.db.run_write(queue)
         message = await self._wait_settled(delivery_id, MAIL_TEST_WAIT_SECONDS)
         if message.status == SENT:
+            answer = message.last_response
             return MailTestOut(
-                message="Test email sent successfully",
+                message=f"Test email sent successfully; the server answered {answer}"
+                if answer
+                else "Test email sent successfully",
                 to=to,
                 delivery_id=delivery_id,
                 status=message.status,
                 attempts=message.attempts,
+                server_answer=answer,
             )
         if message.status == FAILED:
             raise DeliveryFailed(f"Test email failed: {message.last_error}", details=[{"deliveryId": delivery_id}])

@@ -63,6 +63,7 @@ EVENT_BATCH = 50
 CONCURRENCY = 4
 STOP_GRACE_SECONDS = 3.0
 MAX_ERROR_CHARS = 2000
+MAX_ANSWER_CHARS = 500
 
 
 class DeliveryProblem(Exception):
@@ -246,22 +247,24 @@ class OutboxWorker:
 
     async def _deliver(self, message: Any) -> None:
         error: str | None = None
+        answer: str | None = None
         final = False
         settled = False
 
-        async def accepted() -> None:
+        async def accepted(server_answer: str) -> None:
             """The mail server took the message: mark it SENT now, before QUIT (a crash after this sends nothing
             again). Should the write fail, the settle after the send tries again."""
-            nonlocal settled
+            nonlocal settled, answer
+            answer = server_answer
             try:
-                await self._settle(message, None)
+                await self._settle(message, None, answer=server_answer)
                 settled = True
             except Exception:
                 log.exception("outbox.settle_failed", delivery_id=message.id)
 
         try:
             async with asyncio.timeout(SEND_DEADLINE_SECONDS):
-                await self.dispatch(message, on_accepted=accepted)
+                answer = await self.dispatch(message, on_accepted=accepted)
         except TargetRefused as exc:
             error, final = str(exc), True  # retrying will not change where the target points: FAILED now
         except (MailError, http_out.OutgoingError, DeliveryProblem) as exc:
@@ -274,14 +277,15 @@ class OutboxWorker:
         if settled:
             return
         try:
-            await self._settle(message, error, final=final)
+            await self._settle(message, error, final=final, answer=answer if error is None else None)
         except Exception:
             log.exception("outbox.settle_failed", delivery_id=message.id)
 
-    async def dispatch(self, message: Any, on_accepted: Accepted | None = None) -> None:
+    async def dispatch(self, message: Any, on_accepted: Accepted | None = None) -> str:
+        """Send one delivery; returns what the receiver answered (`250 …` from a mail server, `HTTP 200`)."""
         if message.channel == "email":
             recipients = [addr.strip() for addr in message.recipient.split(",") if addr.strip()]
-            await self.mail.send(
+            return await self.mail.send(
                 to=recipients,
                 subject=message.subject or "",
                 html=message.body or "",
@@ -290,11 +294,11 @@ class OutboxWorker:
                 message_id=message.id,
                 on_accepted=on_accepted,
             )
-        elif message.channel == "sms":
-            await self._send_sms(message)
-        elif message.channel == "webhook":
+        if message.channel == "sms":
+            return f"HTTP {await self._send_sms(message)}"
+        if message.channel == "webhook":
             assert self._client is not None
-            await http_out.post_webhook(
+            status = await http_out.post_webhook(
                 self._client,
                 url=message.recipient,
                 body=(message.body or "").encode(),
@@ -303,10 +307,10 @@ class OutboxWorker:
                 delivery_id=message.id,
                 headers=message.headers,
             )
-        else:
-            raise DeliveryProblem(f"unknown channel {message.channel!r}")
+            return f"HTTP {status}"
+        raise DeliveryProblem(f"unknown channel {message.channel!r}")
 
-    async def _send_sms(self, message: Any) -> None:
+    async def _send_sms(self, message: Any) -> int:
         assert self._client is not None
         resolved = await self.resolved_settings()
         fields = {
@@ -317,7 +321,7 @@ class OutboxWorker:
         missing = [f"advanced.{name}" for name, value in fields.items() if not value]
         if missing:
             raise DeliveryProblem(f"SMS is not configured: set {', '.join(missing)}")
-        await http_out.send_sms(
+        return await http_out.send_sms(
             self._client,
             base_url=resolved.get("advanced.smsBaseUrl"),
             account_sid=fields["smsAccountSid"],
@@ -341,12 +345,12 @@ class OutboxWorker:
                 log.warning("outbox.webhook_secret_generated")
         return str(secret)
 
-    async def _settle(self, message: Any, error: str | None, *, final: bool = False) -> None:
+    async def _settle(self, message: Any, error: str | None, *, final: bool = False, answer: str | None = None) -> None:
         now = utcnow()
         limit = message.max_attempts or self.boot.outbox_max_attempts
         values: dict[str, Any] = {"lease_until": None, "updated_at": now}
         if error is None:
-            values.update(status=SENT, sent_at=now)
+            values.update(status=SENT, sent_at=now, last_response=(answer or None) and answer[:MAX_ANSWER_CHARS])
         else:
             values["last_error"] = error[:MAX_ERROR_CHARS]
             if final or message.attempts >= limit:

@@ -157,6 +157,14 @@ def record(session: Any, *, action: str, entity: str, entity_id: str | None, cha
         fast(session).execute(_INSERT, _row(actor, action, entity, entity_id, dict(changes)))
 
 
+def note(session: Any, *, action: str, entity: str, entity_id: str | None, changes: Mapping[str, Any]) -> None:
+    """For an ORM transaction whose change the listeners cannot see (a row in an unaudited table, such as a
+    password-reset link an admin sends): one audit row added to the session, if someone is acting."""
+    actor = _actor.get()
+    if actor is not None:
+        session.add(AuditEntry(**_row(actor, action, entity, entity_id, dict(changes))))
+
+
 # ---------------------------------------------------------------- the ORM listeners
 
 

@@ -86,6 +86,12 @@ def events_by_ids(session: Any, ids: list[str]) -> list[Any]:
     return list(fast(session).execute(stmt).all())
 
 
+def latest(session: Any, name: str) -> Any:
+    """The most recent event of this name (id, name, payload, created_at), or None."""
+    stmt = select(events_t).where(events_t.c.name == name).order_by(events_t.c.created_at.desc(), events_t.c.id.desc())
+    return fast(session).execute(stmt.limit(1)).first()
+
+
 def mark_processed(session: Any, ids: list[str]) -> None:
     fast(session).execute(update(events_t).where(events_t.c.id.in_(ids)).values(processed_at=utcnow()))
 

@@ -4,18 +4,24 @@ Domains build on each other (an order points at a location, a table and menu ite
 The domain underneath must still refuse to delete a row that is in use, show how much hangs off it, and let the
 domains above tidy up in the same transaction - but importing them would make the import graph circular. So the
 domains above register checks here when the services are wired (`kitchenasty.services`), and the domain
-underneath asks by the kind of row (`"location"`, `"table"`, `"menu_item"`).
+underneath asks by the kind of row (`"location"`, `"table"`, `"menu_item"`, `"customer"`).
+
+The same goes for what a person's record gathers from the domains above it: the customer screen's order totals
+(`summarises`) and the export of everything held about a customer (`holds`); a new domain that keeps rows about
+customers (reservations, reviews, loyalty) registers its part in `kitchenasty.services`.
 """
 
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Awaitable, Callable, Sequence
+from collections.abc import Awaitable, Callable, Mapping, Sequence
 from typing import Any
 
 UseCheck = Callable[[Any, str], Awaitable[bool]]
 Counter = Callable[[Any, Sequence[str]], Awaitable[dict[str, int]]]
 DeleteHook = Callable[[Any, str], Awaitable[None]]
+Summariser = Callable[[Any, Sequence[str]], Awaitable[Mapping[str, Any]]]
+Holder = Callable[[Any, str], Any]
 
 
 class Dependents:
@@ -23,6 +29,8 @@ class Dependents:
         self._uses: dict[str, list[UseCheck]] = defaultdict(list)
         self._counters: dict[tuple[str, str], Counter] = {}
         self._before_delete: dict[str, list[DeleteHook]] = defaultdict(list)
+        self._summaries: dict[tuple[str, str], Summariser] = {}
+        self._holders: dict[str, dict[str, Holder]] = defaultdict(dict)
 
     def uses(self, kind: str, check: UseCheck) -> None:
         """`check(session, row_id)` tells whether rows of another domain point at this `kind` of row."""
@@ -35,6 +43,17 @@ class Dependents:
     def before_delete(self, kind: str, hook: DeleteHook) -> None:
         """`hook(session, row_id)` runs in the transaction that deletes a row of `kind`, before the delete."""
         self._before_delete[kind].append(hook)
+
+    def summarises(self, kind: str, name: str, summariser: Summariser) -> None:
+        """`summariser(session, ids)` says, per id, what another domain holds of this `kind` of row (one query for
+        all the ids: a list page never asks row by row)."""
+        self._summaries[(kind, name)] = summariser
+
+    def holds(self, kind: str, name: str, holder: Holder) -> None:
+        """`holder(session, row_id)` returns, as JSON-able data, everything another domain keeps about the row
+        (a customer's orders, their coupon uses): the parts of a personal-data export. Holders are synchronous
+        and run together in one `Database.run_read` (one snapshot), using `core.fastsql.fast(session)`."""
+        self._holders[kind][name] = holder
 
     async def in_use(self, session: Any, kind: str, row_id: str) -> bool:
         for check in self._uses[kind]:
@@ -49,3 +68,11 @@ class Dependents:
     async def deleting(self, session: Any, kind: str, row_id: str) -> None:
         for hook in self._before_delete[kind]:
             await hook(session, row_id)
+
+    async def summary(self, session: Any, kind: str, name: str, ids: Sequence[str]) -> Mapping[str, Any]:
+        summariser = self._summaries.get((kind, name))
+        return await summariser(session, ids) if summariser is not None and ids else {}
+
+    def held(self, session: Any, kind: str, row_id: str) -> dict[str, Any]:
+        """Every registered part of what is held about the row, by name (inside a synchronous read)."""
+        return {name: holder(session, row_id) for name, holder in self._holders[kind].items()}

@@ -30,6 +30,7 @@ from kitchenasty.core.logging import register_secret
 Encryption = Literal["none", "tls", "ssl"]
 SMTP_TIMEOUT_SECONDS = 15.0
 FALLBACK_SENDER = "noreply@kitchenasty.local"
+MAX_ANSWER_CHARS = 500
 
 
 class MailError(Exception):
@@ -125,12 +126,14 @@ def html_to_text(html: str) -> str:
     return re.sub(r"\n{3,}", "\n\n", "\n".join(lines)).strip() + "\n"
 
 
-Accepted = Callable[[], Awaitable[None]]
+Accepted = Callable[[str], Awaitable[None]]
+"""Called with the server's answer to DATA (`250 2.0.0 Ok: queued as 4Xk…`) once it took the message."""
 
 
-async def send(config: MailConfig, message: EmailMessage, *, on_accepted: Accepted | None = None) -> None:
+async def send(config: MailConfig, message: EmailMessage, *, on_accepted: Accepted | None = None) -> str:
     """Connect, authenticate when a user is set, send, then await `on_accepted` (the server took the message)
-    before QUIT; a failure after that point is not an error. Raises MailError with the server's answer."""
+    before QUIT; a failure after that point is not an error. Returns the server's answer to DATA (code and text);
+    raises MailError with the server's answer when it refuses."""
     recipients = [addr.strip() for addr in str(message["To"]).split(",") if addr.strip()]
     client = aiosmtplib.SMTP(
         hostname=config.host,
@@ -145,7 +148,7 @@ async def send(config: MailConfig, message: EmailMessage, *, on_accepted: Accept
     try:
         try:
             await client.connect()
-            await client.send_message(message, sender=config.sender_email, recipients=recipients)
+            _, text = await client.send_message(message, sender=config.sender_email, recipients=recipients)
         except aiosmtplib.SMTPRecipientsRefused as exc:
             refused = "; ".join(f"{r.recipient}: {r.code} {r.message}" for r in exc.recipients)
             raise MailError(f"SMTP server refused the recipients ({refused})") from None
@@ -163,12 +166,15 @@ async def send(config: MailConfig, message: EmailMessage, *, on_accepted: Accept
             raise MailError(f"SMTP error with {config.host}:{config.port}: {_reason(exc)}") from None
         except (OSError, ssl.SSLError) as exc:
             raise MailError(f"cannot reach SMTP server {config.host}:{config.port} ({_reason(exc)})") from None
+        # aiosmtplib raises unless DATA was answered 250 (RFC 5321's only success code for it)
+        answer = " ".join(f"250 {text}".split())[:MAX_ANSWER_CHARS]
         if on_accepted is not None:
-            await on_accepted()
+            await on_accepted(answer)
         with contextlib.suppress(aiosmtplib.SMTPException, OSError):
             await client.quit()
     finally:
         client.close()
+    return answer
 
 
 def _reason(exc: BaseException) -> str:
@@ -211,11 +217,11 @@ class MailTransport:
         headers: Mapping[str, str] | None = None,
         message_id: str | None = None,
         on_accepted: Accepted | None = None,
-    ) -> None:
+    ) -> str:
         config = await self.config()
         if config is None:
             raise MailNotConfigured("mail is not configured (no SMTP host in the mail settings)")
         message = build_message(
             config, to=to, subject=subject, html=html, text=text, headers=headers, message_id=message_id
         )
-        await send(config, message, on_accepted=on_accepted)
+        return await send(config, message, on_accepted=on_accepted)

@@ -82,6 +82,8 @@ class OutboxMessage(IdMixin, TimestampMixin, Base):
     next_attempt_at: Mapped[datetime] = mapped_column(UTCDateTime(), nullable=False, default=utcnow)
     lease_until: Mapped[datetime | None] = mapped_column(UTCDateTime())
     last_error: Mapped[str | None] = mapped_column(Text)
+    last_response: Mapped[str | None] = mapped_column(String(500))
+    """What the receiver answered when it took the delivery (`250 2.0.0 Ok: queued as …`, `HTTP 200`)."""
     sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     failure_seen_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     """When someone looked at this delivery's failure (the dashboard shows failures nobody has seen yet)."""

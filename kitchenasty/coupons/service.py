@@ -381,3 +381,20 @@ class CouponService:
         conn = fast(session)
         for (coupon_id,) in conn.execute(_RELEASE, {"order_id": order_id}).all():
             conn.execute(_GIVE_USE, {"coupon_id": coupon_id})
+
+
+_REDEMPTIONS_OF = (
+    select(coupons_t.c.code, redemptions_t.c.order_id, redemptions_t.c.created_at)
+    .select_from(redemptions_t.join(coupons_t, coupons_t.c.id == redemptions_t.c.coupon_id))
+    .where(redemptions_t.c.customer_key == bindparam("key"))
+    .order_by(redemptions_t.c.created_at, redemptions_t.c.id)
+)
+
+
+def redemptions_of_customer(session: Any, customer_id: str) -> list[dict[str, Any]]:
+    """A customer's coupon uses, oldest first, for the export of their data (`core.links`; a synchronous read)."""
+    key = customer_key(customer_id=customer_id, guest_email=None)
+    return [
+        {"couponCode": row.code, "orderId": row.order_id, "usedAt": iso(row.created_at)}
+        for row in fast(session).execute(_REDEMPTIONS_OF, {"key": key}).all()
+    ]

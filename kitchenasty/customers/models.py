@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from sqlalchemy import Integer, String
+from sqlalchemy import Boolean, Integer, String, text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from kitchenasty.core.schema import Base, IdMixin, TimestampMixin
@@ -15,5 +15,7 @@ class Customer(IdMixin, TimestampMixin, Base):
     password_hash: Mapped[str | None] = mapped_column(String(255))
     name: Mapped[str] = mapped_column(String(120), nullable=False)
     phone: Mapped[str | None] = mapped_column(String(40))
+    is_active: Mapped[bool] = mapped_column(Boolean, nullable=False, default=True, server_default=text("true"))
+    """A deactivated customer cannot log in; deactivating ends every session (`customers.queries.set_active`)."""
     token_version: Mapped[int] = mapped_column(Integer, nullable=False, default=0, server_default="0")
-    """Raised to end every session at once (password reset); tokens carry the version they had."""
+    """Raised to end every session at once (password reset, deactivation); tokens carry the version they had."""

@@ -14,13 +14,15 @@ from collections.abc import Iterable, Mapping, Sequence
 from datetime import date
 from typing import Any
 
-from sqlalchemy import ColumnElement, bindparam, func, insert, select, update
+import msgspec
+from sqlalchemy import ColumnElement, bindparam, case, func, insert, select, update
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
 from kitchenasty.core.fastsql import fast
 from kitchenasty.core.schema import table_of
 from kitchenasty.customers.models import Customer
+from kitchenasty.customers.schemas import CustomerOrderTotals
 from kitchenasty.locations.hours import Closure, DayHours
 from kitchenasty.locations.models import DiningTable, Location, OperatingHour
 from kitchenasty.locations.queries import closures_since
@@ -29,7 +31,7 @@ from kitchenasty.orders import rollups
 from kitchenasty.orders.checks import MenuItemRule, MenuOptionRule, MenuValueRule, OrderNotFound
 from kitchenasty.orders.models import Order, OrderCounter, OrderItem, OrderItemOption, OrderStatusChange
 from kitchenasty.orders.schemas import OrderOut
-from kitchenasty.orders.views import order_rows_out
+from kitchenasty.orders.views import address_out, order_rows_out
 
 # Tables of declarative models (mypy sees `FromClause`; at run time each is the model's `Table`).
 orders_t = table_of(Order)
@@ -430,3 +432,59 @@ async def orders_per_location(session: Any, location_ids: Sequence[str]) -> dict
         .group_by(orders_t.c.location_id)
     )
     return {row[0]: int(row[1]) for row in (await session.execute(stmt)).all()}
+
+
+async def totals_per_customer(session: Any, customer_ids: Sequence[str]) -> dict[str, CustomerOrderTotals]:
+    """What each customer's orders add up to, for a page of customers: one grouped query."""
+    cancelled = orders_t.c.status == rollups.CANCELLED
+    stmt = (
+        select(
+            orders_t.c.customer_id,
+            func.count(),
+            func.sum(case((cancelled, 1), else_=0)),
+            func.sum(case((cancelled, 0), else_=orders_t.c.total_cents)),
+            func.min(orders_t.c.created_at),
+            func.max(orders_t.c.created_at),
+        )
+        .where(orders_t.c.customer_id.in_(customer_ids))
+        .group_by(orders_t.c.customer_id)
+    )
+    return {
+        row[0]: CustomerOrderTotals(
+            orders_count=int(row[1]),
+            cancelled_count=int(row[2] or 0),
+            spent_cents=int(row[3] or 0),
+            first_order_at=row[4],
+            last_order_at=row[5],
+        )
+        for row in (await session.execute(stmt)).all()
+    }
+
+
+def orders_of_customer(session: Any, customer_id: str) -> list[dict[str, Any]]:
+    """A customer's orders with their items and options, oldest first, for the export of their data (without the
+    tracking token: a credential, not data about them)."""
+    exported = []
+    for order in load_orders(session, [orders_t.c.customer_id == customer_id], order_by=OLDEST_FIRST):
+        doc = msgspec.to_builtins(order)
+        doc.pop("trackingToken", None)
+        exported.append(doc)
+    return exported
+
+
+_ADDRESSES_OF = (
+    select(orders_t.c.delivery_address)
+    .where(orders_t.c.customer_id == bindparam("customer_id"), orders_t.c.delivery_address.is_not(None))
+    .order_by(*OLDEST_FIRST)
+)
+
+
+def addresses_of_customer(session: Any, customer_id: str) -> list[dict[str, Any]]:
+    """The distinct delivery addresses a customer's orders went to, first used first."""
+    seen: dict[str, dict[str, Any]] = {}
+    for stored in fast(session).execute(_ADDRESSES_OF, {"customer_id": customer_id}).scalars().all():
+        address = address_out(stored)
+        if address is not None:
+            doc = msgspec.to_builtins(address)
+            seen.setdefault(msgspec.json.encode(doc).decode(), doc)
+    return list(seen.values())

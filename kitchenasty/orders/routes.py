@@ -10,7 +10,14 @@ from litestar.params import FromPath, HeaderParameter, JSONBody, QueryParameter
 from litestar.status_codes import HTTP_200_OK, HTTP_201_CREATED
 
 from kitchenasty.core.api import Ok, Page, PageParams, ok, page
-from kitchenasty.core.guards import CurrentPrincipal, MaybePrincipal, authenticated, customer_only, staff_only
+from kitchenasty.core.guards import (
+    CurrentPrincipal,
+    MaybePrincipal,
+    authenticated,
+    customer_only,
+    manager_or_admin,
+    staff_only,
+)
 from kitchenasty.core.http import LimitQuery, PageQuery
 from kitchenasty.core.openapi import errors
 from kitchenasty.orders.schemas import OrderIn, OrderOut, OrderType, QuoteOut, StatusIn
@@ -121,4 +128,19 @@ class OrderController(Controller):
         return ok(await services.orders.change_status(order_id, data.status, principal))
 
 
-ROUTES: list[Any] = [OrderController]
+@get(
+    "/api/customers/{customer_id:str}/orders",
+    guards=[manager_or_admin],
+    tags=["customers"],
+    summary="One customer's orders, newest first, paged (the staff order list by customer; orders as "
+    "GET /api/orders shows them)",
+)
+async def customer_orders(
+    customer_id: FromPath[str], services: ServicesDep, page_number: PageQuery = 1, limit: LimitQuery = 20
+) -> Page[OrderOut]:
+    params = PageParams(page=page_number, limit=limit)
+    items, total = await services.orders.customer_orders(customer_id, params)
+    return page(items, page=params.page, limit=params.limit, total=total)
+
+
+ROUTES: list[Any] = [OrderController, customer_orders]

@@ -23,7 +23,7 @@ from sqlalchemy.orm import Session
 from kitchenasty.core import audit
 from kitchenasty.core.api import PageParams
 from kitchenasty.core.db import Database
-from kitchenasty.core.errors import Conflict, Forbidden, Unauthorized
+from kitchenasty.core.errors import Conflict, Forbidden, NotFound, Unauthorized
 from kitchenasty.core.events import record
 from kitchenasty.core.fastsql import fast
 from kitchenasty.core.money import to_basis_points, to_cents
@@ -419,6 +419,26 @@ class OrderService:
             customer_id=principal.id,
         )
         return await self._page(conditions, params)
+
+    async def customer_orders(self, customer_id: str, params: PageParams) -> tuple[list[OrderOut], int]:
+        """Staff: one customer's orders, newest first (the staff list's query, by customer)."""
+        conditions = queries.list_conditions(
+            statuses=(),
+            order_type=None,
+            location_id=None,
+            created_from=None,
+            created_before=None,
+            number=None,
+            customer_id=customer_id,
+        )
+
+        def read(session: Session) -> tuple[list[OrderOut], int]:
+            if queries.customer_row(session, customer_id) is None:
+                raise NotFound("Customer not found", code="CUSTOMER_NOT_FOUND")
+            total = queries.count_orders(session, conditions)
+            return queries.load_orders(session, conditions, limit=params.limit, offset=params.offset), total
+
+        return await self.db.run_read(read)
 
     async def _page(self, conditions: list[Any], params: PageParams) -> tuple[list[OrderOut], int]:
         def read(session: Session) -> tuple[list[OrderOut], int]:

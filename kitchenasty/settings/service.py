@@ -20,8 +20,11 @@ from kitchenasty.core.money import MoneyFormat
 from kitchenasty.core.schema import table_of
 from kitchenasty.core.settings_registry import snake_case
 from kitchenasty.settings.models import SiteSettings
+from kitchenasty.settings.schemas import FieldSource, SettingFieldOut
 
 SETTINGS_ROW_ID = "default"
+FIELD_SOURCES: dict[str, FieldSource] = {"db": "database", "toml": "toml", "env": "environment", "default": "default"}
+"""How the admin API names a value's source (the CLI keeps the short names)."""
 CACHE_TTL_SECONDS = 5.0
 
 
@@ -122,6 +125,41 @@ class SettingsService:
             values[name] = mask(value) if spec.secret else spec.to_json(value)
             sources[name] = resolved.sources[spec.name]
         return values, sources
+
+    async def describe_group(self, group: str) -> list[SettingFieldOut]:
+        """Every field of a group for the admin form: value (secrets masked), source, help and the registry's type,
+        bounds and choices."""
+        check_group(group)
+        resolved = await self.resolved()
+        out: list[SettingFieldOut] = []
+        for spec in group_specs(group):
+            value = resolved.values[spec.name]
+            source = resolved.sources[spec.name]
+            detail: str | None = None
+            if source == "env" and spec.name in self.sources.env:
+                detail = self.sources.env[spec.name][0]
+            elif source == "toml":
+                detail = ".".join(spec.toml)
+            out.append(
+                SettingFieldOut(
+                    name=field_name(spec),
+                    key=spec.name,
+                    type=spec.type,
+                    value=mask(value) if spec.secret else spec.to_json(value),
+                    source=FIELD_SOURCES.get(source, "default"),
+                    source_detail=detail,
+                    help=spec.help,
+                    secret=spec.secret,
+                    default=mask(spec.default) if spec.secret else spec.to_json(spec.default),
+                    choices=list(spec.choices) if spec.choices is not None else None,
+                    minimum=spec.minimum,
+                    maximum=spec.maximum,
+                    max_length=spec.max_length,
+                    env_vars=list(spec.env_names),
+                    toml_key=".".join(spec.toml),
+                )
+            )
+        return out
 
     async def update_group(self, group: str, changes: Mapping[str, Any]) -> None:
         """Save some fields of a group. `null` removes the saved value (the TOML/env/default applies again).

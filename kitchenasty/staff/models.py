@@ -36,4 +36,6 @@ class StaffInvite(IdMixin, Base):
     invited_by: Mapped[str | None] = mapped_column(String(32))
     expires_at: Mapped[datetime] = mapped_column(UTCDateTime(), nullable=False)
     used_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    """Set when an admin withdraws the invitation; its link then answers "This invite was withdrawn"."""
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), nullable=False, default=utcnow)

@@ -71,6 +71,36 @@ class InviteOut(msgspec.Struct, kw_only=True, rename="camel"):
     emailed: bool
 
 
+class StaffRef(msgspec.Struct, kw_only=True):
+    id: str
+    name: str
+    email: str
+
+
+class InvitationOut(msgspec.Struct, kw_only=True, rename="camel"):
+    """A pending invitation (not accepted, not withdrawn); `expired` ones can be sent again."""
+
+    id: str
+    email: str
+    name: str | None
+    role: Role
+    invited_by: StaffRef | None
+    created_at: str
+    expires_at: str
+    expired: bool
+
+
+class ResetLinkOut(msgspec.Struct, kw_only=True, rename="camel"):
+    """A password-reset link made for a staff member by an admin: mailed when mail is configured, and shown so it
+    can be handed over another way."""
+
+    staff_id: str
+    email: str
+    reset_url: str
+    expires_at: str
+    emailed: bool
+
+
 class InviteCheckOut(msgspec.Struct, kw_only=True):
     email: str
     role: Role
@@ -86,3 +116,13 @@ class StaffFilter(msgspec.Struct, kw_only=True, frozen=True):
 class StaffLoginOut(msgspec.Struct, kw_only=True):
     token: str
     user: StaffBrief
+
+
+class InviteEventOut(msgspec.Struct, kw_only=True, rename="camel"):
+    """The invitation inside `staff.invited` events (automation paths `invite.email`, ...; never the token)."""
+
+    id: str
+    email: str
+    role: Role
+    name: str | None
+    expires_at: str

@@ -34,22 +34,29 @@ from kitchenasty.settings.service import SettingsService
 from kitchenasty.staff import queries as staff_queries
 from kitchenasty.staff.models import StaffInvite, StaffUser
 from kitchenasty.staff.schemas import (
+    InvitationOut,
     InviteCheckOut,
+    InviteEventOut,
     InviteOut,
     LocationRef,
     StaffBrief,
     StaffFilter,
     StaffOut,
+    StaffRef,
     StaffUpdateIn,
 )
 
 INVITE_TTL = timedelta(days=7)
+LAST_ADMIN_DEMOTE = "Cannot demote the last active super admin; make someone else a super admin first"
+LAST_ADMIN_DEACTIVATE = "Cannot deactivate the last active super admin; make someone else a super admin first"
 
 
 @event_type
 class StaffInvited(DomainEvent, frozen=True):
+    """Someone was invited to join the staff."""
+
     name = "staff.invited"
-    invite: dict[str, object]
+    invite: InviteEventOut
 
 
 class StaffChanged(DomainEvent, frozen=True):
@@ -151,6 +158,10 @@ class StaffService:
         return staff_out(*row)
 
     async def update(self, actor: Principal, staff_id: str, changes: StaffUpdateIn) -> StaffOut:
+        """Name, phone, location, role and active flag. Deactivating ends every session at once (open sockets
+        close with 4401); reactivating does not bring the old tokens back. Refused with 409: changing your own
+        role, deactivating yourself, demoting or deactivating the last active SUPER_ADMIN (counted inside the
+        write transaction, so two admins demoting each other at once cannot both succeed)."""
         fields = provided(changes)
         async with self.db.transaction() as session:
             user = await session.get(StaffUser, staff_id)
@@ -158,15 +169,12 @@ class StaffService:
                 raise NotFound("Staff member not found", code="STAFF_NOT_FOUND")
             if "role" in fields and fields["role"] != user.role:
                 if staff_id == actor.id:
-                    raise ValidationFailed("Cannot change your own role", code="OWN_ROLE")
+                    raise Conflict("Cannot change your own role", code="OWN_ROLE")
                 if user.role == "SUPER_ADMIN" and user.is_active and not await _other_active_admins(session, staff_id):
-                    raise ValidationFailed("Cannot demote the last active super admin", code="LAST_ADMIN")
+                    raise Conflict(LAST_ADMIN_DEMOTE, code="LAST_ADMIN")
             deactivating = fields.get("is_active") is False and user.is_active
             if deactivating:
-                if staff_id == actor.id:
-                    raise ValidationFailed("Cannot deactivate your own account", code="OWN_ACCOUNT")
-                if user.role == "SUPER_ADMIN" and not await _other_active_admins(session, staff_id):
-                    raise ValidationFailed("Cannot deactivate the last active super admin", code="LAST_ADMIN")
+                await self._check_deactivation(session, actor, user)
                 await staff_queries.bump_token_version(session, staff_id)
             if fields.get("location_id") and await session.get(Location, fields["location_id"]) is None:
                 raise ValidationFailed("Location not found", code="LOCATION_NOT_FOUND")
@@ -175,15 +183,18 @@ class StaffService:
             notify(session, StaffChanged(staff_id=staff_id))
         return await self.get(staff_id)
 
+    async def _check_deactivation(self, session: AsyncSession, actor: Principal, user: StaffUser) -> None:
+        if user.id == actor.id:
+            raise Conflict("Cannot deactivate your own account", code="OWN_ACCOUNT")
+        if user.role == "SUPER_ADMIN" and user.is_active and not await _other_active_admins(session, user.id):
+            raise Conflict(LAST_ADMIN_DEACTIVATE, code="LAST_ADMIN")
+
     async def deactivate(self, actor: Principal, staff_id: str) -> None:
         async with self.db.transaction() as session:
             user = await session.get(StaffUser, staff_id)
             if user is None:
                 raise NotFound("Staff member not found", code="STAFF_NOT_FOUND")
-            if staff_id == actor.id:
-                raise ValidationFailed("Cannot deactivate your own account", code="OWN_ACCOUNT")
-            if user.role == "SUPER_ADMIN" and user.is_active and not await _other_active_admins(session, staff_id):
-                raise ValidationFailed("Cannot deactivate the last active super admin", code="LAST_ADMIN")
+            await self._check_deactivation(session, actor, user)
             if user.is_active:
                 await staff_queries.bump_token_version(session, staff_id)
             user.is_active = False
@@ -211,7 +222,6 @@ class StaffService:
         email = normalise_email(email)
         token, token_hash = new_one_time_token()
         expires = utcnow() + INVITE_TTL
-        link = self.accept_url(token)
         async with self.db.transaction() as session:
             if await session.scalar(select(StaffUser.id).where(StaffUser.email == email)):
                 raise Conflict("A user with this email already exists", code="EMAIL_TAKEN")
@@ -223,35 +233,104 @@ class StaffService:
             record(
                 session,
                 StaffInvited(
-                    invite={"id": invite.id, "email": email, "role": role, "name": name, "expiresAt": iso(expires)}
+                    invite=InviteEventOut(
+                        id=invite.id, email=email, role=role, name=name, expires_at=iso(expires) or ""
+                    )
                 ),
             )
             if mail_configured:
-                mail = render_email(
-                    "staff_invite",
-                    f"You're invited to join {restaurant}",
-                    restaurant=restaurant,
-                    name=name or "",
-                    role=role.replace("_", " ").title(),
-                    link=link,
-                )
-                outbox.enqueue_email(
-                    session,
-                    to=email,
-                    subject=mail.subject,
-                    html=mail.html,
-                    text=mail.text,
-                    source="builtin:staff_invitation",
-                )
+                self._enqueue_invite_mail(session, invite, token, restaurant)
+        return self._invite_out(invite, token, emailed=mail_configured)
+
+    def _invite_out(self, invite: StaffInvite, token: str, *, emailed: bool) -> InviteOut:
         return InviteOut(
             id=invite.id,
-            email=email,
-            role=role,
-            expires_at=iso(expires) or "",
+            email=invite.email,
+            role=as_role(invite.role),
+            expires_at=iso(invite.expires_at) or "",
             token=token,
-            accept_url=link,
-            emailed=mail_configured,
+            accept_url=self.accept_url(token),
+            emailed=emailed,
         )
+
+    def _enqueue_invite_mail(self, session: AsyncSession, invite: StaffInvite, token: str, restaurant: str) -> None:
+        mail = render_email(
+            "staff_invite",
+            f"You're invited to join {restaurant}",
+            restaurant=restaurant,
+            name=invite.name or "",
+            role=invite.role.replace("_", " ").title(),
+            link=self.accept_url(token),
+        )
+        outbox.enqueue_email(
+            session,
+            to=invite.email,
+            subject=mail.subject,
+            html=mail.html,
+            text=mail.text,
+            source="builtin:staff_invitation",
+        )
+
+    async def list_invitations(self, params: PageParams) -> tuple[list[InvitationOut], int]:
+        """Invitations not accepted and not withdrawn, newest first (expired ones included, marked)."""
+        pending = (StaffInvite.used_at.is_(None), StaffInvite.revoked_at.is_(None))
+        now = utcnow()
+        async with self.db.session() as session:
+            total = await session.scalar(select(func.count()).select_from(StaffInvite).where(*pending)) or 0
+            rows = (
+                await session.execute(
+                    select(StaffInvite, StaffUser)
+                    .outerjoin(StaffUser, StaffUser.id == StaffInvite.invited_by)
+                    .where(*pending)
+                    .order_by(StaffInvite.created_at.desc(), StaffInvite.id.desc())
+                    .limit(params.limit)
+                    .offset(params.offset)
+                )
+            ).all()
+        return [
+            InvitationOut(
+                id=invite.id,
+                email=invite.email,
+                name=invite.name,
+                role=as_role(invite.role),
+                invited_by=StaffRef(id=by.id, name=by.name, email=by.email) if by is not None else None,
+                created_at=iso(invite.created_at) or "",
+                expires_at=iso(invite.expires_at) or "",
+                expired=invite.expires_at <= now,
+            )
+            for invite, by in rows
+        ], total
+
+    async def _open_invite(self, session: AsyncSession, invite_id: str) -> StaffInvite:
+        invite = await session.get(StaffInvite, invite_id)
+        if invite is None:
+            raise NotFound("Invitation not found", code="INVITE_NOT_FOUND")
+        if invite.used_at is not None:
+            raise Conflict("This invitation was already accepted", code="INVITE_USED")
+        if invite.revoked_at is not None:
+            raise Conflict("This invitation was withdrawn; send a new one", code="INVITE_REVOKED")
+        return invite
+
+    async def resend_invite(self, invite_id: str) -> InviteOut:
+        """A new link for a pending (or expired) invitation: a new token and 7 more days; the old link stops
+        working at once. Mailed through the outbox when mail is configured."""
+        mail_configured, restaurant = await self.settings.mail_context()
+        token, token_hash = new_one_time_token()
+        async with self.db.transaction() as session:
+            invite = await self._open_invite(session, invite_id)
+            if await session.scalar(select(StaffUser.id).where(StaffUser.email == invite.email)):
+                raise Conflict("A user with this email already exists", code="EMAIL_TAKEN")
+            invite.token_hash = token_hash
+            invite.expires_at = utcnow() + INVITE_TTL
+            if mail_configured:
+                self._enqueue_invite_mail(session, invite, token, restaurant)
+        return self._invite_out(invite, token, emailed=mail_configured)
+
+    async def revoke_invite(self, invite_id: str) -> None:
+        """Withdraw a pending invitation: its link answers "This invite was withdrawn" from now on."""
+        async with self.db.transaction() as session:
+            invite = await self._open_invite(session, invite_id)
+            invite.revoked_at = utcnow()
 
     async def _usable_invite(self, session: AsyncSession, token: str) -> StaffInvite:
         invite = await session.scalar(select(StaffInvite).where(StaffInvite.token_hash == hash_token(token)))
@@ -259,6 +338,8 @@ class StaffService:
             raise NotFound("Invalid invite token", code="INVITE_INVALID")
         if invite.used_at is not None:
             raise ValidationFailed("This invite has already been used", code="INVITE_USED")
+        if invite.revoked_at is not None:
+            raise ValidationFailed("This invite was withdrawn; ask for a new one", code="INVITE_REVOKED")
         if invite.expires_at <= utcnow():
             raise ValidationFailed("This invite has expired", code="INVITE_EXPIRED")
         return invite

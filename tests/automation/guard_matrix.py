@@ -10,3 +10,9 @@ MATRIX = {
     ("POST", "/api/automation/deliveries/failures/seen"): "manager",
     ("POST", "/api/settings/mail/test"): "admin",
 }
+MATRIX.update(
+    {
+        ("GET", "/api/automation/events"): "manager",
+        ("POST", "/api/automation/preview"): "manager",
+    }
+)

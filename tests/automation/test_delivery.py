@@ -247,7 +247,8 @@ async def test_mail_test_goes_through_the_outbox_and_answers_with_the_outcome(
 
     assert response.status_code == 200, response.text
     data = response.json()["data"]
-    assert (data["message"], data["status"], data["attempts"]) == ("Test email sent successfully", "SENT", 1)
+    assert (data["status"], data["attempts"], data["serverAnswer"]) == ("SENT", 1, "250 OK")
+    assert data["message"] == "Test email sent successfully; the server answered 250 OK"
     [mail] = smtp.inbox
     assert mail.rcpt_tos == ["owner@example.com"]
     assert "Test Email" in mail.subject
@@ -269,6 +270,30 @@ async def test_mail_test_reports_the_smtp_error_and_does_not_retry(
     assert "cannot connect to SMTP server 127.0.0.1" in body["error"]
     [delivery] = await deliveries(services)
     assert (delivery.status, delivery.attempts) == ("FAILED", 1)
+
+
+async def test_mail_test_answers_the_servers_own_words(client: AsyncTestClient[Litestar], services: Services) -> None:
+    admin = await staff_headers(services, "SUPER_ADMIN")
+    with SMTPServer(answer="250 2.0.0 Ok: queued as 4XkT2") as server:
+        await configure_mail(client, admin, server.port)
+        accepted = await client.post("/api/settings/mail/test", headers=admin, json={"to": "owner@example.com"})
+    assert accepted.json()["data"]["serverAnswer"] == "250 2.0.0 Ok: queued as 4XkT2"
+    listed = await client.get("/api/automation/deliveries", headers=admin, params={"status": "SENT"})
+    assert [d["lastResponse"] for d in listed.json()["data"]] == ["250 2.0.0 Ok: queued as 4XkT2"]
+
+    with SMTPServer(answer="554 5.7.1 Relay access denied") as refusing:
+        await configure_mail(client, admin, refusing.port)
+        refused = await client.post("/api/settings/mail/test", headers=admin, json={"to": "owner@example.com"})
+    assert refused.status_code == 502
+    body = refused.json()
+    assert body["code"] == "MAIL_SEND_FAILED"
+    assert (
+        body["error"]
+        == f"Test email failed: SMTP server 127.0.0.1:{refusing.port} answered 554 5.7.1 Relay access denied"
+    )
+    assert body["details"] == [{"deliveryId": body["details"][0]["deliveryId"]}]
+    failed = await client.get("/api/automation/deliveries", headers=admin, params={"status": "FAILED"})
+    assert [(d["lastResponse"], d["attempts"]) for d in failed.json()["data"]] == [(None, 1)]
 
 
 async def test_mail_test_without_an_smtp_host_is_refused(client: AsyncTestClient[Litestar], services: Services) -> None:

@@ -214,3 +214,26 @@ async def test_coupon_delete_after_use_keeps_the_orders_code(
     assert (kept["couponCode"], kept["discount"], kept["total"]) == ("BYE", 1.0, 9.0)
     cancelled = await client.patch(f"/api/orders/{order['id']}/status", json={"status": "CANCELLED"}, headers=headers)
     assert cancelled.status_code == 200
+
+
+async def test_coupon_list_rows_carry_their_usage_count(client: AsyncTestClient[Litestar], services: Services) -> None:
+    """`usageCount` is the coupon's own counter, kept in the order's transaction (a redemption adds one, a
+    cancellation gives it back), so the list reads it with the row: no query per coupon."""
+    menu = await make_menu(services)
+    used = await services.coupons.create(CouponIn(code="USED", type="FIXED", value=Decimal(1), per_customer=None))
+    await services.coupons.create(CouponIn(code="IDLE", type="FIXED", value=Decimal(1)))
+    orders = [
+        (await client.post("/api/orders", json=guest_order(menu, couponCode="USED", guestEmail=f"g{n}@example.com")))
+        for n in range(3)
+    ]
+    assert all(o.status_code == 201 for o in orders)
+    headers = await staff_headers(services, "MANAGER")
+    cancelled = orders[0].json()["data"]["id"]
+    assert (
+        await client.patch(f"/api/orders/{cancelled}/status", json={"status": "CANCELLED"}, headers=headers)
+    ).status_code == 200
+
+    listed = (await client.get("/api/coupons", headers=headers)).json()["data"]
+
+    assert {c["code"]: c["usageCount"] for c in listed} == {"USED": 2, "IDLE": 0}
+    assert (await client.get(f"/api/coupons/{used.id}", headers=headers)).json()["data"]["usageCount"] == 2

@@ -22,7 +22,7 @@ from kitchenasty.core.audit import AuditEntry
 from kitchenasty.coupons.schemas import CouponIn
 from kitchenasty.menu.schemas import AllergenIn, CategoryIn, MealtimeIn, MenuItemIn
 from kitchenasty.services import Services
-from tests.factories import bearer, make_staff
+from tests.factories import bearer, make_customer, make_staff
 from tests.orders.fixtures import guest_order, make_menu
 
 MUTATING = {"POST", "PUT", "PATCH", "DELETE"}
@@ -38,6 +38,7 @@ NOT_STAFF_WRITES = {
     ("POST", "/api/orders"): "an order is its own record (who, when, what)",
     ("POST", "/api/orders/quote"): "writes nothing",
     ("POST", "/api/coupons/validate"): "writes nothing",
+    ("POST", "/api/automation/preview"): "writes nothing (renders an action against a recorded event)",
 }
 
 
@@ -128,6 +129,16 @@ async def _staff(services: Services) -> str:
     return (await make_staff(services, "STAFF")).id
 
 
+async def _invitation(client: AsyncTestClient[Litestar], headers: dict[str, str]) -> str:
+    response = await client.post("/api/staff/invite", headers=headers, json={"email": "later@example.com"})
+    assert response.status_code == 201, response.text
+    return response.json()["data"]["id"]
+
+
+async def _customer(services: Services) -> str:
+    return (await make_customer(services)).id
+
+
 def _settings(group: str, body: dict[str, Any]) -> Scenario:
     async def call(client: AsyncTestClient[Litestar], services: Services, headers: dict[str, str]) -> Any:
         return await client.put(f"/api/settings/{group}", headers=headers, json=body)
@@ -153,6 +164,24 @@ SCENARIOS: dict[tuple[str, str], Scenario] = {
     ),
     ("DELETE", "/api/staff/{staff_id:str}"): Scenario(
         "staff_user", lambda c, s, h: _then(_staff(s), lambda i: c.delete(f"/api/staff/{i}", headers=h))
+    ),
+    ("POST", "/api/staff/invitations/{invite_id:str}/resend"): Scenario(
+        "staff_invite",
+        lambda c, s, h: _then(_invitation(c, h), lambda i: c.post(f"/api/staff/invitations/{i}/resend", headers=h)),
+    ),
+    ("DELETE", "/api/staff/invitations/{invite_id:str}"): Scenario(
+        "staff_invite",
+        lambda c, s, h: _then(_invitation(c, h), lambda i: c.delete(f"/api/staff/invitations/{i}", headers=h)),
+    ),
+    ("POST", "/api/staff/{staff_id:str}/password-reset"): Scenario(
+        "staff_user",
+        lambda c, s, h: _then(_staff(s), lambda i: c.post(f"/api/staff/{i}/password-reset", headers=h)),
+    ),
+    ("PATCH", "/api/customers/{customer_id:str}"): Scenario(
+        "customer",
+        lambda c, s, h: _then(
+            _customer(s), lambda i: c.patch(f"/api/customers/{i}", headers=h, json={"isActive": False})
+        ),
     ),
     ("POST", "/api/automation-rules"): Scenario("automation_rule", lambda c, s, h: _rule(c, h)),
     ("PATCH", "/api/automation-rules/{rule_id:str}"): Scenario(

@@ -151,3 +151,21 @@ async def test_socket_handshake_renews_an_aged_login_cookie(
     fresh = services.tokens.decode(set_cookie.split(";")[0].split("=", 1)[1])
     assert fresh.session == claims.session
     assert fresh.issued_at > claims.issued_at
+
+
+async def test_customer_deactivation_closes_their_order_socket_but_not_the_tracking_one(
+    server: UvicornThread, http: httpx.AsyncClient, world: World
+) -> None:
+    order = await place(http, world, token=world.customer_token)
+    base = f"{server.ws_url}/api/ws/orders/{order['id']}"
+    async with (
+        connect(base, additional_headers=cookie(world.customer_token)) as by_login,
+        connect(f"{base}?tracking={order['trackingToken']}") as link,
+    ):
+        await joined(by_login)
+        await joined(link)
+        manager = {"Authorization": f"Bearer {world.manager_token}"}
+        off = await http.patch(f"/api/customers/{world.customer_id}", headers=manager, json={"isActive": False})
+        assert off.status_code == 200, off.text
+        assert await closed_with(by_login, within=1.5) == ENDED
+        await still_open(link)

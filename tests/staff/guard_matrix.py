@@ -7,3 +7,11 @@ MATRIX = {
     ("PATCH", "/api/staff/{staff_id:str}"): "admin",
     ("DELETE", "/api/staff/{staff_id:str}"): "admin",
 }
+MATRIX.update(
+    {
+        ("GET", "/api/staff/invitations"): "admin",
+        ("POST", "/api/staff/invitations/{invite_id:str}/resend"): "admin",
+        ("DELETE", "/api/staff/invitations/{invite_id:str}"): "admin",
+        ("POST", "/api/staff/{staff_id:str}/password-reset"): "admin",
+    }
+)

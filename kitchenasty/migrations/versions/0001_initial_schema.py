@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises: 
-Create Date: 2026-12-02 03:49:22.658413
+Create Date: 2026-12-02 04:48:12.134965
 """
 
 from __future__ import annotations
@@ -85,6 +85,7 @@ def upgrade() -> None:
     sa.Column('password_hash', sa.String(length=255), nullable=True),
     sa.Column('name', sa.String(length=120), nullable=False),
     sa.Column('phone', sa.String(length=40), nullable=True),
+    sa.Column('is_active', sa.Boolean(), server_default=sa.text('(true)'), nullable=False),
     sa.Column('token_version', sa.Integer(), server_default='0', nullable=False),
     sa.Column('id', sa.String(length=32), nullable=False),
     sa.Column('created_at', kitchenasty.core.schema.UTCDateTime(), nullable=False),
@@ -130,6 +131,7 @@ def upgrade() -> None:
     sa.Column('invited_by', sa.String(length=32), nullable=True),
     sa.Column('expires_at', kitchenasty.core.schema.UTCDateTime(), nullable=False),
     sa.Column('used_at', kitchenasty.core.schema.UTCDateTime(), nullable=True),
+    sa.Column('revoked_at', kitchenasty.core.schema.UTCDateTime(), nullable=True),
     sa.Column('created_at', kitchenasty.core.schema.UTCDateTime(), nullable=False),
     sa.Column('id', sa.String(length=32), nullable=False),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_invite_tokens')),
@@ -322,6 +324,7 @@ def upgrade() -> None:
     sa.Column('next_attempt_at', kitchenasty.core.schema.UTCDateTime(), nullable=False),
     sa.Column('lease_until', kitchenasty.core.schema.UTCDateTime(), nullable=True),
     sa.Column('last_error', sa.Text(), nullable=True),
+    sa.Column('last_response', sa.String(length=500), nullable=True),
     sa.Column('sent_at', kitchenasty.core.schema.UTCDateTime(), nullable=True),
     sa.Column('failure_seen_at', kitchenasty.core.schema.UTCDateTime(), nullable=True),
     sa.Column('id', sa.String(length=32), nullable=False),

@@ -1,0 +1,138 @@
+"""The owner's screens in a real Chromium (issue 13): the dashboard shows the figures and the revenue-by-hour chart
+after a few orders (uPlot under the pages' CSP), the Z report on screen, printable and as CSV, request metrics per
+endpoint and hour, and the audit log with a price change before -> after and secrets masked. One server for the
+module; the orders are placed once, before the first test."""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import pytest
+from playwright.sync_api import Browser, BrowserContext, Page, expect
+
+from tests.realtime.helpers import World
+from tests.servers import UvicornThread
+from tests.web.browsing import Person, log_in_to_admin, open_person
+from tests.web.conftest import TABLET
+from tests.web.owner_ops import Api, check_both_sizes, module_server
+
+pytestmark = pytest.mark.browser
+
+
+@dataclass
+class Site:
+    server: UvicornThread
+    world: World
+    orders: list[dict[str, Any]]
+    cancelled: dict[str, Any]
+
+    @property
+    def base_url(self) -> str:
+        return self.server.base_url
+
+
+@pytest.fixture(scope="module")
+def site(tmp_path_factory: pytest.TempPathFactory, world_template: tuple[Path, World]) -> Iterator[Site]:
+    with module_server(tmp_path_factory.mktemp("owner"), world_template) as (server, world):
+        with Api(server.base_url) as guest, Api(server.base_url, world.staff_token) as staff:
+            names = sorted(n for n, item in world.items.items() if not any(o["isRequired"] for o in item["options"]))
+            first = guest.place(world, names[0], names[1])
+            second = guest.place(world, names[0])
+            third = guest.place(world, names[2])
+            staff.move(first["id"], "CONFIRMED", "PREPARING")
+            cancelled = staff.move(third["id"], "CANCELLED")
+        yield Site(server, world, [first, second], cancelled)
+
+
+def staff_page(browser: Browser, contexts: list[BrowserContext], site: Site, path: str, email: str) -> Person:
+    person = open_person(browser, contexts, site.base_url, TABLET)
+    person.page.goto(path)
+    log_in_to_admin(person.page, email)
+    return person
+
+
+def cents(amount: float) -> int:
+    return round(amount * 100)
+
+
+def money_text(total_cents: int) -> str:
+    return f"${total_cents // 100:,}.{total_cents % 100:02d}"
+
+
+def figure(page: Page, name: str) -> str:
+    return page.locator(f"[data-figure='{name}'] .admin-figure-value").inner_text()
+
+
+# ---------------------------------------------------------------- dashboard
+
+
+def test_dashboard_shows_the_figures_and_the_revenue_chart_after_a_few_orders(
+    browser: Browser, contexts: list[BrowserContext], site: Site, screenshots: Path
+) -> None:
+    csp: list[str] = []
+    person = open_person(browser, contexts, site.base_url, TABLET)
+    page = person.page
+    page.on("console", lambda m: csp.append(m.text) if "Content Security Policy" in m.text else None)
+    page.goto("/admin/dashboard")
+    log_in_to_admin(page, site.world.staff_email)  # staff may read the numbers
+    expect(page.get_by_role("heading", level=1)).to_have_text("Dashboard")
+
+    revenue = sum(cents(o["total"]) for o in site.orders)  # the cancelled order does not count
+    expect(page.locator("[data-figure='orders'] .admin-figure-value")).to_have_text("3")
+    expect(page.locator("[data-figure='orders'] .admin-figure-note")).to_have_text("1 cancelled")
+    assert figure(page, "revenue") == money_text(revenue)
+    assert figure(page, "average") == money_text((revenue + 1) // 2)
+    expect(page.locator("#dashboard-range")).to_contain_text("Today:")
+
+    # the chart: uPlot drew its canvas (with the pages' CSP in force) and names its figures in words
+    chart = page.get_by_role("img", name="Revenue by hour, today")
+    expect(chart).to_be_visible()
+    expect(chart).to_have_attribute("aria-label", f"Revenue by hour, today: {money_text(revenue)} in all; "
+                                    "the busiest hour was " + _hour_range() + f" with {money_text(revenue)}.")
+    canvas = chart.locator("canvas")
+    expect(canvas).to_have_count(1)
+    box = canvas.bounding_box()
+    assert box is not None and box["width"] > 300 and box["height"] > 150
+    assert page.evaluate(
+        """() => {
+      const c = document.querySelector('.admin-chart canvas');
+      const data = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;
+      for (let i = 0; i < data.length; i += 4) {
+        if (data[i] === 0xb4 && data[i + 1] === 0x40 && data[i + 2] === 0x0b) return true;
+      }
+      return false;
+    }"""
+    ), "no bar drawn in the brand colour"
+    page.get_by_text("Revenue by hour as a table").click()
+    hour = datetime.now(UTC).strftime("%H:00")
+    expect(page.get_by_role("table", name="Revenue by hour, today").get_by_role("row", name=hour)).to_contain_text(
+        money_text(revenue)
+    )
+    by_type = page.get_by_role("table", name="Orders by type, today")
+    expect(by_type.get_by_role("row", name="Pickup")).to_contain_text("3")
+    by_status = page.get_by_role("table", name="Orders by status, today")
+    expect(by_status.get_by_role("row", name="Cancelled")).to_contain_text("1")
+    expect(by_status.get_by_role("row", name="Preparing")).to_contain_text("1")
+    expect(page.get_by_role("table", name="Top items, today").locator("tbody tr")).not_to_have_count(0)
+    page.get_by_text("Revenue by hour as a table").click()  # closed again
+
+    # the 30 days include today; the choice is kept in the address
+    page.get_by_role("radio", name="Last 30 days").check()
+    expect(page).to_have_url(f"{site.base_url}/admin/dashboard?period=last30Days")
+    expect(page.get_by_role("img", name="Revenue by hour, last 30 days")).to_be_visible()
+    expect(page.locator("[data-figure='orders'] .admin-figure-value")).to_have_text("3")
+    page.get_by_role("radio", name="Today").check()
+    check_both_sizes(page, screenshots, "dashboard")
+    assert csp == []
+    person.assert_no_errors()
+
+
+def _hour_range() -> str:
+    now = datetime.now(UTC)
+    return f"{now:%H}:00–{(now.hour + 1) % 24:02d}:00"

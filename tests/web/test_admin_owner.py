@@ -136,3 +136,61 @@ def test_dashboard_shows_the_figures_and_the_revenue_chart_after_a_few_orders(
 def _hour_range() -> str:
     now = datetime.now(UTC)
     return f"{now:%H}:00–{(now.hour + 1) % 24:02d}:00"
+
+
+# ---------------------------------------------------------------- reports
+
+
+def test_reports_show_the_z_report_print_it_and_download_it_as_csv(
+    browser: Browser, contexts: list[BrowserContext], site: Site, screenshots: Path
+) -> None:
+    person = staff_page(browser, contexts, site, "/admin/reports", site.world.manager_email)
+    page = person.page
+    expect(page.get_by_role("heading", level=1)).to_have_text("Reports")
+    today = datetime.now(UTC).date().isoformat()  # the demo restaurant keeps UTC
+    expect(page.get_by_label("Day")).to_have_value(today)
+    report = page.get_by_role("article")
+    expect(report.get_by_role("heading", level=2)).to_contain_text("Z report: ")
+    expect(page).to_have_url(f"{site.base_url}/admin/reports?location={site.world.location_id}&date={today}")
+
+    total = sum(cents(o["total"]) for o in site.orders)
+    gross = sum(cents(o["subtotal"]) for o in site.orders)
+    totals = page.get_by_role("table", name="Totals")
+    expect(totals.get_by_role("row", name="Orders")).to_contain_text("2")
+    expect(totals.get_by_role("row", name="Gross (items)")).to_contain_text(money_text(gross))
+    expect(totals.get_by_role("row", name="Total charged")).to_contain_text(money_text(total))
+    expect(page.get_by_role("table", name="By order type").get_by_role("row", name="Pickup")).to_contain_text(
+        money_text(total)
+    )
+    expect(page.get_by_role("table", name="By payment method").get_by_role("row", name="Cash")).to_be_visible()
+    expect(page.locator("#report-cancellations")).to_have_text(
+        f"1 order was cancelled; it would have come to {money_text(cents(site.cancelled['total']))}."
+    )
+
+    # printable: only the report is left on paper
+    page.emulate_media(media="print")
+    expect(page.get_by_role("navigation", name="Back office")).to_be_hidden()
+    expect(page.get_by_role("button", name="Print")).to_be_hidden()
+    expect(page.get_by_label("Location")).to_be_hidden()
+    expect(report).to_be_visible()
+    page.emulate_media(media="screen")
+
+    with page.expect_download() as download:
+        page.get_by_role("link", name="Download CSV").click()
+    assert download.value.suggested_filename == f"z-report-{today}.csv"
+    rows = list(csv.DictReader(io.StringIO(Path(download.value.path()).read_text())))
+    first = rows[0]
+    assert (first["section"], first["orders"], first["total"]) == ("totals", "2", f"{total / 100:.2f}")
+    assert rows[-1]["section"] == "cancellations"
+
+    # another day: nothing sold, and the address follows
+    page.get_by_label("Day").fill("2025-01-15")
+    page.get_by_role("button", name="Show the report").click()
+    expect(page.get_by_role("article").get_by_role("heading", level=2)).to_contain_text("2025")
+    expect(page.get_by_role("table", name="Totals").get_by_role("row", name="Orders")).to_contain_text("0")
+    expect(page.locator("#report-cancellations")).to_have_text("No order was cancelled.")
+    page.go_back()
+    expect(page.get_by_label("Day")).to_have_value(today)
+    expect(page.get_by_role("table", name="Totals").get_by_role("row", name="Orders")).to_contain_text("2")
+    check_both_sizes(page, screenshots, "reports")
+    person.assert_no_errors()

@@ -109,8 +109,17 @@ export function numberTable(options) {
   );
 }
 
-/** A titled section of a screen. */
-export function section(title, ...children) {
+function titled(level, title, children) {
   const id = `admin-section-${title.toLowerCase().replace(/[^a-z0-9]+/g, "-")}`;
-  return el("section", { class: "admin-panel", "aria-labelledby": id }, el("h2", { class: "admin-panel-title", id, text: title }), ...children);
+  return el("section", { class: "admin-panel", "aria-labelledby": id }, el(level, { class: "admin-panel-title", id, text: title }), ...children);
+}
+
+/** A titled section of a screen (an h2). */
+export function section(title, ...children) {
+  return titled("h2", title, children);
+}
+
+/** A titled section inside a section (an h3). */
+export function subsection(title, ...children) {
+  return titled("h3", title, children);
 }

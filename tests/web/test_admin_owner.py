@@ -194,3 +194,41 @@ def test_reports_show_the_z_report_print_it_and_download_it_as_csv(
     expect(page.get_by_role("table", name="Totals").get_by_role("row", name="Orders")).to_contain_text("2")
     check_both_sizes(page, screenshots, "reports")
     person.assert_no_errors()
+
+
+# ---------------------------------------------------------------- request metrics
+
+
+def test_metrics_show_requests_errors_and_latency_per_endpoint_and_hour(
+    browser: Browser, contexts: list[BrowserContext], site: Site, screenshots: Path
+) -> None:
+    person = staff_page(browser, contexts, site, "/admin/metrics", site.world.manager_email)
+    page = person.page
+    expect(page.get_by_role("heading", level=1)).to_have_text("Request metrics")
+    endpoints = page.get_by_role("table", name="Endpoints")
+    placing = endpoints.get_by_role("row").filter(has_text="/api/orders").filter(has_text="POST")
+    expect(placing).to_have_count(1)
+    cells = placing.locator("td")
+    assert int(cells.nth(0).inner_text()) >= 3  # the three orders of this module, at least
+    assert cells.nth(2).inner_text().endswith(" ms")
+    assert cells.nth(3).inner_text().startswith("≤ ")
+    assert int(figure(page, "requests").replace(",", "")) >= 3
+    expect(page.get_by_role("img", name="Requests per hour, last 24 hours")).to_be_visible()
+    page.get_by_text("Requests per hour as a table").click()
+    hour_rows = page.get_by_role("table", name="Requests per hour, last 24 hours").locator("tbody tr")
+    expect(hour_rows).not_to_have_count(0)
+    page.get_by_text("Requests per hour as a table").click()
+
+    # sorted by requests, most first; a click on a heading sorts by it
+    counts = [int(t) for t in endpoints.locator("tbody tr td:nth-child(2)").all_inner_texts()]
+    assert counts == sorted(counts, reverse=True)
+    page.get_by_role("button", name="95th percentile").click()
+    expect(endpoints.locator("th[aria-sort]")).to_have_attribute("aria-sort", "ascending")
+
+    page.get_by_label("Period").select_option(label="Last hour")
+    expect(page).to_have_url(f"{site.base_url}/admin/metrics?sort=p95ResponseTime&dir=asc&hours=1")
+    expect(page.get_by_role("img", name="Requests per hour, last hour")).to_be_visible()
+    expect(placing).to_have_count(1)
+    page.goto("/admin/metrics")
+    check_both_sizes(page, screenshots, "metrics")
+    person.assert_no_errors()

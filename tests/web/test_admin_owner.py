@@ -232,3 +232,65 @@ def test_metrics_show_requests_errors_and_latency_per_endpoint_and_hour(
     page.goto("/admin/metrics")
     check_both_sizes(page, screenshots, "metrics")
     person.assert_no_errors()
+
+
+# ---------------------------------------------------------------- audit log
+
+
+def test_audit_log_shows_a_price_change_before_and_after_and_masks_secrets(
+    browser: Browser, contexts: list[BrowserContext], site: Site, screenshots: Path
+) -> None:
+    world = site.world
+    name = sorted(world.items)[0]
+    item = world.items[name]
+    before = cents(item["price"])
+    after = before + 275
+    secret = "correct-horse-battery-staple"
+    with Api(site.base_url, world.admin_token) as owner:
+        owner.call("PATCH", f"/api/menu/items/{item['id']}", json={"price": f"{after / 100:.2f}"})
+        owner.call("PUT", "/api/settings/mail", json={"smtpHost": "mail.example", "smtpPass": secret})
+    with Api(site.base_url, world.manager_token) as manager:
+        assert manager.client.get("/admin/audit").status_code == 403  # SUPER_ADMIN only
+
+    person = staff_page(browser, contexts, site, "/admin/audit", world.admin_email)
+    page = person.page
+    expect(page.get_by_role("heading", level=1)).to_have_text("Audit log")
+    log = page.get_by_role("table", name="Audit log")
+    expect(log.locator("tbody tr").first).to_be_visible()
+
+    page.get_by_label("Kind of record").select_option(label="Menu item")
+    expect(page).to_have_url(f"{site.base_url}/admin/audit?entity=menu_item")
+    row = log.locator("tbody tr").filter(has_text="Price:")
+    expect(row).to_have_count(1)
+    expect(row.locator(".admin-before")).to_have_text(money_text(before))
+    expect(row.locator(".admin-after")).to_have_text(money_text(after))
+    expect(row).to_contain_text(f"Price: {money_text(before)} → {money_text(after)}")
+    expect(row).to_contain_text(world.admin_email)
+    expect(row).to_contain_text("Administrator")
+    expect(row).to_contain_text("Changed")
+    expect(row).to_contain_text(f"PATCH /api/menu/items/{item['id']}")
+
+    # who and which days: the same change, then nothing from tomorrow on
+    page.get_by_label("Who").select_option(label=world.admin_email)
+    expect(row).to_have_count(1)
+    today = datetime.now(UTC).date()
+    page.get_by_label("From (day)").fill(today.isoformat())
+    expect(row).to_have_count(1)
+    page.get_by_label("From (day)").fill(today.replace(year=today.year + 1).isoformat())
+    expect(page.get_by_text("No change matches these filters.")).to_be_visible()
+    page.get_by_role("button", name="Clear filters").click()
+    expect(page).to_have_url(f"{site.base_url}/admin/audit")
+
+    # the mail password is never shown, only its mask
+    page.get_by_label("Search").fill("default")
+    page.get_by_label("Kind of record").select_option(label="Site settings")
+    settings = log.locator("tbody tr").filter(has_text="Smtp pass")
+    expect(settings).to_have_count(1)
+    expect(settings).to_contain_text("Mail: Smtp host: mail.example")
+    assert secret not in page.content()
+    assert "****" in settings.inner_text() or "..." in settings.inner_text()
+
+    page.get_by_role("button", name="Clear filters").click()
+    expect(log.locator("tbody tr").first).to_be_visible()
+    check_both_sizes(page, screenshots, "audit")
+    person.assert_no_errors()

@@ -123,3 +123,19 @@ export function section(title, ...children) {
 export function subsection(title, ...children) {
   return titled("h3", title, children);
 }
+
+/**
+ * Give each cell of a list's table its column's heading as `data-label`, so that a narrow screen can show the
+ * rows as stacked cards with a label per value (the `.admin-stack` styles). Call it from the list's `onLoad`.
+ * @param {HTMLElement} root - the element holding the list
+ */
+export function labelCells(root) {
+  const table = root.querySelector("table.admin-table");
+  if (!table) return;
+  const heads = Array.from(table.querySelectorAll("thead th"), (th) => th.textContent.trim());
+  for (const row of table.querySelectorAll("tbody tr")) {
+    Array.from(row.children).forEach((cell, index) => {
+      cell.dataset.label = heads[index] || "";
+    });
+  }
+}

@@ -93,8 +93,11 @@ def test_dashboard_shows_the_figures_and_the_revenue_chart_after_a_few_orders(
     # the chart: uPlot drew its canvas (with the pages' CSP in force) and names its figures in words
     chart = page.get_by_role("img", name="Revenue by hour, today")
     expect(chart).to_be_visible()
-    expect(chart).to_have_attribute("aria-label", f"Revenue by hour, today: {money_text(revenue)} in all; "
-                                    "the busiest hour was " + _hour_range() + f" with {money_text(revenue)}.")
+    expect(chart).to_have_attribute(
+        "aria-label",
+        f"Revenue by hour, today: {money_text(revenue)} in all; "
+        "the busiest hour was " + _hour_range() + f" with {money_text(revenue)}.",
+    )
     canvas = chart.locator("canvas")
     expect(canvas).to_have_count(1)
     box = canvas.bounding_box()

@@ -43,6 +43,16 @@ class RuleError(ValueError):
         self.message = message
 
 
+_WHERE_RE = re.compile(r"^((?:conditions|actions)(?:\[\d+\])?(?:\.[\w-]+)*)(?::\s*|\s+)(\S.*)$", re.DOTALL)
+
+
+def error_detail(message: str) -> dict[str, str] | None:
+    """The field a RuleError names, as the error envelope's detail: `actions[0].to is required` ->
+    `{"key": "actions[0].to", "message": "is required"}` (None when the message names no field)."""
+    match = _WHERE_RE.match(message)
+    return {"key": match.group(1), "message": match.group(2)} if match else None
+
+
 # ---------------------------------------------------------------- paths
 
 

@@ -20,7 +20,7 @@ from sqlalchemy.orm import Session
 from kitchenasty.automation import catalog
 from kitchenasty.automation.models import AutomationRule
 from kitchenasty.automation.planner import Planner, builtin_interest
-from kitchenasty.automation.rules import EMAIL_RE, RuleError, parse_actions, parse_conditions
+from kitchenasty.automation.rules import EMAIL_RE, RuleError, error_detail, parse_actions, parse_conditions
 from kitchenasty.automation.schemas import (
     ConditionOut,
     DeliveryOut,
@@ -191,13 +191,18 @@ class AutomationService:
         self, *, event: str, conditions: Any, actions: Any
     ) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
         if event not in EVENT_TYPES:
-            raise ValidationFailed(f"Event must be one of: {', '.join(sorted(EVENT_TYPES))}", code="UNKNOWN_EVENT")
+            raise ValidationFailed(
+                f"Event must be one of: {', '.join(sorted(EVENT_TYPES))}",
+                code="UNKNOWN_EVENT",
+                details=[{"key": "event", "message": f"must be one of: {', '.join(sorted(EVENT_TYPES))}"}],
+            )
         roots = event_roots(event)
         try:
             parsed = parse_conditions(conditions, roots=roots, event=event)
             normalised = parse_actions(actions, roots=roots, event=event)
         except RuleError as exc:
-            raise ValidationFailed(exc.message, code="INVALID_RULE") from None
+            detail = error_detail(exc.message)
+            raise ValidationFailed(exc.message, code="INVALID_RULE", details=[detail] if detail else None) from None
         return [c.to_json() for c in parsed], normalised
 
     async def _check_targets(self, actions: list[dict[str, Any]]) -> None:
@@ -209,7 +214,9 @@ class AutomationService:
                 await self.worker.policy.check_url(action["url"])
             except ValueError:
                 raise ValidationFailed(
-                    f"actions[{index}].url {action['url']!r} is not a valid URL", code="INVALID_RULE"
+                    f"actions[{index}].url {action['url']!r} is not a valid URL",
+                    code="INVALID_RULE",
+                    details=[{"key": f"actions[{index}].url", "message": "is not a valid URL"}],
                 ) from None
             except TargetRefused as exc:
                 hint = (
@@ -218,7 +225,9 @@ class AutomationService:
                     else "Webhooks may not call this server, link-local or other non-public addresses."
                 )
                 raise ValidationFailed(
-                    f"actions[{index}].url is not allowed: {exc.detail}. {hint}", code="TARGET_REFUSED"
+                    f"actions[{index}].url is not allowed: {exc.detail}. {hint}",
+                    code="TARGET_REFUSED",
+                    details=[{"key": f"actions[{index}].url", "message": f"is not allowed: {exc.detail}. {hint}"}],
                 ) from None
 
     async def list_rules(self, params: PageParams) -> tuple[list[RuleOut], int]:

@@ -23,6 +23,22 @@ class AuditEntryOut(msgspec.Struct, kw_only=True, rename="camel"):
     created_at: str
 
 
+class AuditActorOut(msgspec.Struct, kw_only=True):
+    id: str
+    email: str
+
+
+class AuditFacetsOut(msgspec.Struct, kw_only=True):
+    """What the audit log's filters offer: values present in the log."""
+
+    entities: list[str]
+    """The kinds of record changed (`menu_item`, `site_settings`, ...)."""
+    actions: list[str]
+    """`create`, `update`, `delete` and the named actions (`retry`, `seen`, ...)."""
+    users: list[AuditActorOut]
+    """Who made changes (the e-mail they had at their latest change)."""
+
+
 class MetricsSummary(msgspec.Struct, kw_only=True, rename="camel"):
     total_requests: int
     avg_response_time: float

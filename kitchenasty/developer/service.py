@@ -5,23 +5,29 @@ from __future__ import annotations
 
 import math
 import time
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime, timedelta
+from datetime import time as clock
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from sqlalchemy import func, or_, select
 
 from kitchenasty.core.api import PageParams
 from kitchenasty.core.audit import AuditEntry
 from kitchenasty.core.db import Database
+from kitchenasty.core.errors import ValidationFailed
 from kitchenasty.core.metrics import BUCKETS_MS, Counter, RequestMetrics, hour_of, stored_since
 from kitchenasty.core.schema import iso
 from kitchenasty.developer.schemas import (
+    AuditActorOut,
     AuditEntryOut,
+    AuditFacetsOut,
     EndpointMetrics,
     HourMetrics,
     MetricsOut,
     MetricsSummary,
 )
+from kitchenasty.settings.service import SettingsService
 
 
 def entry_out(entry: AuditEntry) -> AuditEntryOut:
@@ -39,9 +45,43 @@ def entry_out(entry: AuditEntry) -> AuditEntryOut:
     )
 
 
+def parse_day(text: str | None, key: str) -> date | None:
+    """`2026-12-01` -> that day; blank -> None; anything else is a 400 naming `key`."""
+    if text is None or not text.strip():
+        return None
+    try:
+        return date.fromisoformat(text.strip())
+    except ValueError:
+        raise ValidationFailed(
+            f"{key} must be a day such as 2026-12-01",
+            code="INVALID_DATE",
+            details=[{"key": key, "message": "must be a day such as 2026-12-01"}],
+        ) from None
+
+
 class AuditService:
-    def __init__(self, db: Database) -> None:
+    def __init__(self, db: Database, settings: SettingsService) -> None:
         self.db = db
+        self.settings = settings
+
+    async def _day_bounds(self, since: date | None, until: date | None) -> list[Any]:
+        """Conditions for entries from the start of `since` to the end of `until`, restaurant-local days."""
+        if since is None and until is None:
+            return []
+        if since is not None and until is not None and until < since:
+            raise ValidationFailed(
+                "to must be the same day as from or later",
+                code="INVALID_DATE_RANGE",
+                details=[{"key": "to", "message": "must be the same day as from or later"}],
+            )
+        zone = ZoneInfo(str((await self.settings.resolved()).get("general.timezone")))
+        conditions: list[Any] = []
+        if since is not None:
+            conditions.append(AuditEntry.created_at >= datetime.combine(since, clock(), zone).astimezone(UTC))
+        if until is not None:
+            end = datetime.combine(until + timedelta(days=1), clock(), zone).astimezone(UTC)
+            conditions.append(AuditEntry.created_at < end)
+        return conditions
 
     async def list_entries(
         self,
@@ -51,9 +91,12 @@ class AuditService:
         action: str | None = None,
         search: str | None = None,
         user_id: str | None = None,
+        since: date | None = None,
+        until: date | None = None,
     ) -> tuple[list[AuditEntryOut], int]:
-        """Newest first; `search` matches the user's e-mail or the record's id (contains, any case)."""
-        conditions: list[Any] = []
+        """Newest first; `search` matches the user's e-mail or the record's id (contains, any case); `since` and
+        `until` are restaurant-local days (both included)."""
+        conditions: list[Any] = await self._day_bounds(since, until)
         if entity:
             conditions.append(AuditEntry.entity == entity.strip())
         if action:
@@ -78,6 +121,23 @@ class AuditService:
                 .offset(params.offset)
             )
             return [entry_out(row) for row in rows], total
+
+    async def facets(self) -> AuditFacetsOut:
+        """What the log's filters can choose from: the kinds of record and the actions it holds, and who acted."""
+        async with self.db.session() as session:
+            entities = await session.scalars(select(AuditEntry.entity).distinct().order_by(AuditEntry.entity))
+            actions = await session.scalars(select(AuditEntry.action).distinct().order_by(AuditEntry.action))
+            actors = await session.execute(
+                select(AuditEntry.actor_id, func.max(AuditEntry.actor_email))
+                .where(AuditEntry.actor_id.is_not(None))
+                .group_by(AuditEntry.actor_id)
+                .order_by(func.max(AuditEntry.actor_email))
+            )
+            return AuditFacetsOut(
+                entities=list(entities),
+                actions=list(actions),
+                users=[AuditActorOut(id=actor_id, email=email) for actor_id, email in actors if actor_id],
+            )
 
 
 class MetricsService:

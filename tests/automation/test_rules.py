@@ -10,6 +10,7 @@ from kitchenasty.automation.rules import (
     Condition,
     RuleError,
     customer_contact,
+    error_detail,
     holds,
     matches,
     parse_actions,
@@ -212,3 +213,23 @@ def test_customer_contact_prefers_the_customer_then_the_guest() -> None:
     assert customer_contact(registered, "email") == "new@example.com"
     assert customer_contact(registered, "sms") is None
     assert customer_contact({"order": {"customer": None}}, "email") is None
+
+
+@pytest.mark.parametrize(
+    ("message", "detail"),
+    [
+        ("actions[0].to is required", {"key": "actions[0].to", "message": "is required"}),
+        (
+            "conditions[2].op: unknown operator 'like'",
+            {"key": "conditions[2].op", "message": "unknown operator 'like'"},
+        ),
+        (
+            "actions[1].headers.X-Api-Key must be one line",
+            {"key": "actions[1].headers.X-Api-Key", "message": "must be one line"},
+        ),
+        ("conditions: at most 20 conditions", {"key": "conditions", "message": "at most 20 conditions"}),
+        ("Something else went wrong", None),
+    ],
+)
+def test_error_detail_names_the_field_of_a_rule_error(message: str, detail: dict[str, str] | None) -> None:
+    assert error_detail(message) == detail

@@ -134,3 +134,26 @@ async def test_rules_api_is_for_managers_and_admins_only(client: AsyncTestClient
     )
     assert response.status_code == 403
     assert (await client.get("/api/automation-rules")).status_code == 401
+
+
+@pytest.mark.parametrize(
+    ("rule", "detail"),
+    [
+        ({"event": "order.teleported"}, "event"),
+        ({"conditions": [{"path": "order.status", "op": "in", "value": "READY"}]}, "conditions[0].value"),
+        ({"actions": [EMAIL_ACTION, {"type": "email", "to": "customer", "body": "b"}]}, "actions[1].subject"),
+        ({"actions": [{"type": "webhook", "url": "http://169.254.169.254/latest"}]}, "actions[0].url"),
+        ({"actions": []}, "actions"),
+    ],
+)
+async def test_rules_api_refusals_name_the_field_in_details(
+    client: AsyncTestClient[Litestar], services: Services, rule: dict[str, Any], detail: str
+) -> None:
+    """The rule form marks the row and field a refusal is about (the envelope's `details`)."""
+    manager = await staff_headers(services, "MANAGER")
+    body = {"name": "bad", "event": "order.statusChanged", "actions": [EMAIL_ACTION], **rule}
+    response = await client.post("/api/automation-rules", headers=manager, json=body)
+    assert response.status_code == 400, response.text
+    [first] = response.json()["details"]
+    assert first["key"] == detail
+    assert first["message"] and first["message"] in response.json()["error"]

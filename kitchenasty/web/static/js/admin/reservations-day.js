@@ -112,20 +112,22 @@ export async function mountDay(main, ctx) {
   // ---------------------------------------------------------------- drawing
   function block(r, start) {
     const from = minutesOf(r.time);
-    const label = `${r.time}–${clock(from + r.durationMinutes)}, ${r.customerName || "Guest"}, ${guests(r.partySize)}, ${STATUS_TEXT[r.status]}${r.needsReassignment ? ", needs another table" : ""}`;
+    const hidden = (text) => el("span", { class: "visually-hidden", text });
     const button = el(
       "button",
       {
         type: "button",
         class: `admin-rv-block admin-rv-block-${r.status.toLowerCase()}${r.needsReassignment ? " is-flagged" : ""}${state.selected === r.id ? " is-selected" : ""}`,
-        "aria-label": label,
         "aria-pressed": state.selected === r.id ? "true" : "false",
         "aria-controls": "rv-detail",
         dataset: { id: r.id },
       },
       el("span", { class: "admin-rv-block-time", text: r.time }),
+      hidden(` to ${clock(from + r.durationMinutes)}, `),
       el("span", { class: "admin-rv-block-name", text: r.customerName || "Guest" }),
+      hidden(", "),
       el("span", { class: "admin-rv-block-party", text: `${r.partySize}` }),
+      hidden(` ${r.partySize === 1 ? "guest" : "guests"}, ${STATUS_TEXT[r.status]}${r.needsReassignment ? ", needs another table" : ""}`),
     );
     button.style.left = `${(from - start) * PX_PER_MINUTE}px`;
     button.style.width = `${Math.max(28, r.durationMinutes * PX_PER_MINUTE - 4)}px`;

@@ -118,6 +118,7 @@ def test_guest_books_staff_run_it_live_and_the_guest_cancels_another_from_the_ma
     detail = s.locator("#rv-detail")
     expect(detail.get_by_role("heading", name="Grace Booker at 19:00")).to_be_focused()
     expect(detail).to_contain_text("A high chair, please")
+    expect(detail).not_to_contain_text("null")
     expect(detail.get_by_role("button", name="Seat")).to_have_count(0)  # not offered from PENDING
     detail.get_by_role("button", name="Confirm").click()
     expect(s.locator(".admin-toast")).to_contain_text("The booking of Grace Booker at 19:00 is confirmed.")
@@ -237,6 +238,7 @@ def test_admin_reservations_phone_flagged_list_and_trends(
     expect(page.get_by_role("heading", name="Reservation trends")).to_be_visible()
     expect(page.locator("#rv-trends .admin-rv-stat-value").first).to_have_text("2")
     expect(page.get_by_role("heading", name="By party size")).to_be_visible()
+    expect(page.locator("#rv-trend-range")).to_have_text(re.compile(r"^Bookings dated \w+, \w+ \d+ to \w+, \w+ \d+\.$"))
     page.get_by_label("Range").select_option("7")
     expect(page).to_have_url(re.compile(r"/admin/reservations/trends\?days=7"))
     shoot(page, screenshots, "admin-reservation-trends-phone")

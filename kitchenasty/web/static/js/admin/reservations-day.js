@@ -221,7 +221,7 @@ export async function mountDay(main, ctx) {
     const movable = r.status === "PENDING" || r.status === "CONFIRMED" || r.status === "SEATED";
     const select = tableSelect("rv-table", r);
     const moveButton = el("button", { type: "button", class: "btn", id: "rv-move", text: "Move to this table", onclick: () => reassign(r, select.value) });
-    detail.replaceChildren(
+    const parts = [
       el("div", { class: "admin-rv-detail-head" },
         el("h2", { class: "admin-section-title", id: "rv-detail-title", tabindex: "-1", text: `${r.customerName || "Guest"} at ${r.time}` }),
         el("button", { type: "button", class: "btn btn-ghost", text: "Close", onclick: () => select_(null, true) }),
@@ -230,7 +230,8 @@ export async function mountDay(main, ctx) {
       el("dl", { class: "admin-facts" }, facts.flatMap(([k, v]) => [el("dt", { text: k }), el("dd", {}, v)])),
       buttons.length ? el("div", { class: "admin-actions", role: "group", "aria-label": "Status" }, buttons) : el("p", { class: "muted", text: `This booking is ${STATUS_TEXT[r.status].toLowerCase()}: its status cannot change any more.` }),
       movable ? el("div", { class: "admin-rv-move" }, el("label", { for: "rv-table", text: "Table" }), el("div", { class: "inline" }, select, moveButton)) : null,
-    );
+    ];
+    detail.replaceChildren(...parts.filter(Boolean)); // (replaceChildren would write a null as the text "null")
     detail.hidden = false;
   }
 

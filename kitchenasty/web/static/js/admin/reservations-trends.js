@@ -38,6 +38,12 @@ function bars(id, title, headers, rows) {
   );
 }
 
+function rangeText(a) {
+  const daily = a.dailyBookings;
+  if (!daily.length) return "Bookings of the chosen range.";
+  return `Bookings dated ${sayDate(daily[0].date)} to ${sayDate(daily[daily.length - 1].date)}.`;
+}
+
 /** @param {HTMLElement} main @param {object} ctx */
 export async function mountTrends(main, ctx) {
   ctx.setTitle("Reservation trends");
@@ -77,7 +83,7 @@ export async function mountTrends(main, ctx) {
     const s = a.summary;
     const card = (label, value) => el("li", { class: "admin-card admin-rv-stat" }, el("p", { class: "muted", text: label }), el("p", { class: "admin-rv-stat-value", text: value }));
     body.replaceChildren(
-      el("p", { class: "muted", id: "rv-trend-range", text: `Bookings dated ${sayDate(s.rangeStart)} to ${sayDate(s.rangeEnd)}.` }),
+      el("p", { class: "muted", id: "rv-trend-range", text: rangeText(a) }),
       el(
         "ul",
         { class: "admin-cards admin-rv-stats", "aria-label": "Summary" },

@@ -172,6 +172,7 @@ def _dependents(reservations: ReservationService) -> Dependents:
     links.holds("customer", "orders", order_queries.orders_of_customer)
     links.holds("customer", "addresses", order_queries.addresses_of_customer)
     links.holds("customer", "couponRedemptions", redemptions_of_customer)
+    links.holds("customer", "reservations", reservation_queries.reservations_of_customer)
     return links
 
 

@@ -8,10 +8,11 @@ from collections.abc import Sequence
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import ColumnElement, and_, func, select, update
+from sqlalchemy import ColumnElement, and_, bindparam, func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from kitchenasty.core.schema import utcnow
+from kitchenasty.core.fastsql import fast
+from kitchenasty.core.schema import iso, table_of, utcnow
 from kitchenasty.customers.models import Customer
 from kitchenasty.locations.hours import Closure, DayHours
 from kitchenasty.locations.models import DiningTable, Location
@@ -241,3 +242,39 @@ async def flag_for_table(session: AsyncSession, table_id: str, capacity: int, is
             update(Reservation).where(Reservation.id.in_(unflag)).values(needs_reassignment=False, updated_at=utcnow())
         )
     return flag + unflag
+
+
+# ---------------------------------------------------------------- a customer's data export
+
+_reservations_t = table_of(Reservation)
+_locations_t = table_of(Location)
+_OF_CUSTOMER = (
+    select(_reservations_t, _locations_t.c.name.label("location_name"))
+    .join(_locations_t, _locations_t.c.id == _reservations_t.c.location_id)
+    .where(_reservations_t.c.customer_id == bindparam("customer_id"))
+    .order_by(_reservations_t.c.starts_at, _reservations_t.c.id)
+)
+
+
+def reservations_of_customer(session: Any, customer_id: str) -> list[dict[str, Any]]:
+    """A customer's bookings, earliest first, for the export of their data (`core.links`; a synchronous read).
+    Without the manage token (a credential, not data about them) or the idempotency fields."""
+    return [
+        {
+            "id": row.id,
+            "locationId": row.location_id,
+            "locationName": row.location_name,
+            "tableName": row.table_name,
+            "date": row.date.isoformat() if isinstance(row.date, date) else str(row.date),
+            "time": row.time,
+            "partySize": row.party_size,
+            "status": row.status,
+            "comment": row.comment,
+            "guestName": row.guest_name,
+            "guestEmail": row.guest_email,
+            "guestPhone": row.guest_phone,
+            "source": row.source,
+            "createdAt": iso(row.created_at),
+        }
+        for row in fast(session).execute(_OF_CUSTOMER, {"customer_id": customer_id}).all()
+    ]

@@ -84,6 +84,14 @@ SCREENS: tuple[AdminScreen, ...] = (
         extra=order_rules,
     ),
     AdminScreen(
+        slug="reservations",
+        title="Reservations",
+        role=STAFF,
+        module="reservations",
+        group="Service",
+        description="The day's bookings per table, live: confirm, seat, complete, move a table, add a walk-in; trends.",
+    ),
+    AdminScreen(
         slug="menu",
         title="Menu items",
         role=MANAGER,

@@ -1,5 +1,6 @@
-"""The pages people use: storefront `/`, kitchen display `/kitchen`, order tracking `/track/{orderId}`, and the two
-token pages (staff invitation, password reset). Server-rendered Jinja2 shells + vanilla JS modules + one
+"""The pages people use: storefront `/`, kitchen display `/kitchen`, order tracking `/track/{orderId}`, table booking
+`/book` and a booking's manage page `/reservations/manage/{id}?t=` (the API's `manageUrl`), and the two token pages
+(staff invitation, password reset). Server-rendered Jinja2 shells + vanilla JS modules + one
 stylesheet, all shipped in the package (found through `core.paths`, so they work inside the PyInstaller bundle).
 
 Every page is public: what a visitor may see is decided by the API the page calls (the kitchen page shows a login
@@ -23,6 +24,8 @@ from litestar.static_files import create_static_files_router
 from kitchenasty import __version__
 from kitchenasty.core.openapi_docs import OPENAPI_JSON_PATH
 from kitchenasty.core.paths import STATIC_DIR, TEMPLATES_DIR
+from kitchenasty.core.schema import utcnow
+from kitchenasty.reservations.checks import local_day
 from kitchenasty.services import Services, ServicesDep
 from kitchenasty.settings.service import public_settings
 
@@ -103,6 +106,29 @@ async def track_page(request: PageRequest, order_id: FromPath[str], services: Se
     return await render(request, services, "track.html", title="Your order", config=config)
 
 
+@get("/book", include_in_schema=False, name="page-book")
+async def book_page(request: PageRequest, services: ServicesDep) -> Response[str]:
+    """Booking a table: the party sizes and how far ahead come from the reservation settings (the API decides)."""
+    rules, zone = await services.reservations.rules()
+    booking = {
+        "enabled": rules.enabled,
+        "today": local_day(utcnow(), zone).isoformat(),
+        "minPartySize": rules.min_party,
+        "maxPartySize": rules.max_party,
+        "maxAdvanceDays": rules.max_days,
+    }
+    config = {"page": "book", "booking": booking}
+    return await render(request, services, "book.html", title="Book a table", config=config)
+
+
+@get("/reservations/manage/{reservation_id:str}", include_in_schema=False, name="page-reservation-manage")
+async def reservation_manage_page(
+    request: PageRequest, reservation_id: FromPath[str], services: ServicesDep
+) -> Response[str]:
+    config = {"page": "reservation", "reservationId": reservation_id}
+    return await render(request, services, "reservation.html", title="Your booking", config=config)
+
+
 @get("/staff/accept-invite", include_in_schema=False, name="page-accept-invite")
 async def accept_invite_page(request: PageRequest, services: ServicesDep) -> Response[str]:
     config = {"page": "accept-invite"}
@@ -134,6 +160,8 @@ ROUTES: list[Any] = [
     storefront_page,
     kitchen_page,
     track_page,
+    book_page,
+    reservation_manage_page,
     accept_invite_page,
     reset_password_page,
     api_docs_page,

@@ -7,7 +7,7 @@ from litestar import Litestar
 from litestar.testing import AsyncTestClient
 
 from kitchenasty.services import Services
-from tests.factories import customer_headers, staff_headers
+from tests.factories import bearer, customer_headers, make_customer, staff_headers
 from tests.reservations.helpers import GUEST, availability, book, booking, day_ahead, free_times, venue
 
 Client = AsyncTestClient[Litestar]
@@ -318,3 +318,33 @@ async def test_booking_a_time_that_is_taken_is_409_and_one_not_offered_400(clien
     assert odd.status_code == 400 and odd.json()["code"] == "NO_SUCH_SLOT"
     late = await client.post("/api/reservations", json=booking(place, day, "22:00"))  # ends after closing
     assert late.status_code == 400 and late.json()["code"] == "NO_SUCH_SLOT"
+
+
+async def test_customer_export_holds_their_reservations_without_the_manage_token(
+    client: Client, services: Services
+) -> None:
+    place = await venue(services)
+    customer = await make_customer(services, email="booker@example.com")
+    mine = bearer(services.auth.issue("customer", customer))
+    day = day_ahead()
+    later = await book(client, {**booking(place, day, "20:00", 4, comment="Window seat")}, headers=mine)
+    earlier = await book(client, booking(place, day, "18:00"), headers=mine)
+    await book(client, booking(place, day, "19:00"))  # a guest's booking: not this customer's
+    manager = await staff_headers(services, "MANAGER")
+
+    response = await client.get(f"/api/customers/{customer.id}/export", headers=manager)
+
+    assert response.status_code == 200, response.text
+    exported = response.json()["reservations"]
+    assert [r["id"] for r in exported] == [earlier["id"], later["id"]]  # earliest first
+    first, second = exported
+    assert (first["date"], first["time"], first["partySize"], first["status"]) == (
+        day.isoformat(),
+        "18:00",
+        2,
+        "PENDING",
+    )
+    assert second["comment"] == "Window seat" and second["tableName"] == later["table"]["name"]
+    assert second["locationId"] == place.location_id and second["locationName"]
+    for secret in (earlier["manageToken"], later["manageToken"], "idempotency", "manageToken"):
+        assert secret not in response.text

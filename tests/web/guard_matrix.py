@@ -6,6 +6,8 @@ MATRIX = {
     ("GET", "/"): "public",
     ("GET", "/kitchen"): "public",
     ("GET", "/track/{order_id:str}"): "public",
+    ("GET", "/book"): "public",
+    ("GET", "/reservations/manage/{reservation_id:str}"): "public",
     ("GET", "/staff/accept-invite"): "public",
     ("GET", "/reset-password"): "public",
     ("GET", "/static/{file_path:path}"): "public",

@@ -12,7 +12,15 @@ from litestar.testing import AsyncTestClient
 from kitchenasty.core.paths import STATIC_DIR, TEMPLATES_DIR
 from kitchenasty.services import Services
 
-PAGES = ("/", "/kitchen", "/track/some-order-id", "/staff/accept-invite?token=abc", "/reset-password?token=abc")
+PAGES = (
+    "/",
+    "/kitchen",
+    "/track/some-order-id",
+    "/book",
+    "/reservations/manage/some-id?t=abc",
+    "/staff/accept-invite?token=abc",
+    "/reset-password?token=abc",
+)
 
 
 def page_config(html: str) -> dict:

@@ -20,6 +20,7 @@ from tests.conftest import TEST_ENV, TEST_ORIGIN
 from tests.realtime.helpers import World
 from tests.servers import UvicornThread, serve
 from tests.web.a11y import serious_violations
+from tests.web.admin_shots import fits
 from tests.web.conftest import PHONE, TABLET
 
 
@@ -68,11 +69,6 @@ class Api:
         for status in statuses:
             order = self.call("PATCH", f"/api/orders/{order_id}/status", json={"status": status})
         return order
-
-
-def fits(page: Page) -> None:
-    overflow = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
-    assert overflow <= 0, f"{page.url} is {overflow}px wider than the screen"
 
 
 def check_both_sizes(page: Page, screenshots: Path, name: str) -> None:

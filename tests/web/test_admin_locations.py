@@ -17,6 +17,7 @@ from playwright.sync_api import Browser, BrowserContext, Page, expect
 from tests.realtime.helpers import World
 from tests.servers import UvicornThread
 from tests.web.a11y import serious_violations
+from tests.web.admin_shots import fits
 from tests.web.browsing import log_in_to_admin, open_person
 from tests.web.conftest import PHONE, TABLET
 
@@ -46,11 +47,6 @@ def location_name(page: Page) -> str:
     link = page.locator("tbody tr th a").first
     expect(link).to_be_visible()
     return link.inner_text()
-
-
-def fits(page: Page) -> None:
-    overflow = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
-    assert overflow <= 0, f"{page.url} is {overflow}px wider than the screen"
 
 
 def test_admin_edited_hours_appear_on_the_open_storefront(

@@ -17,6 +17,7 @@ from playwright.sync_api import Browser, BrowserContext, Locator, Page, expect
 from tests.realtime.helpers import World
 from tests.servers import UvicornThread
 from tests.web.a11y import serious_violations
+from tests.web.admin_shots import fits
 from tests.web.browsing import log_in_to_admin, open_person
 from tests.web.conftest import PHONE, TABLET
 
@@ -33,11 +34,6 @@ def api_get(server: UvicornThread, world: World, path: str) -> Any:
 
 def store_item(store: Page, name: str) -> Locator:
     return store.locator("#menu li.item").filter(has=store.get_by_role("heading", name=name, exact=True))
-
-
-def fits(page: Page) -> None:
-    overflow = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
-    assert overflow <= 0, f"{page.url} is {overflow}px wider than the screen"
 
 
 def test_admin_manager_builds_an_item_with_a_required_option_and_a_guest_orders_it(

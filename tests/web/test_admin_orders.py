@@ -16,6 +16,7 @@ from playwright.sync_api import Browser, BrowserContext, Page, expect
 from tests.realtime.helpers import World
 from tests.servers import SMTPServer, UvicornThread
 from tests.web.a11y import serious_violations
+from tests.web.admin_shots import fits
 from tests.web.browsing import log_in_to_admin, log_in_to_kitchen, open_person, ticket
 from tests.web.conftest import PHONE, TABLET
 
@@ -46,11 +47,6 @@ def staff_name(server: UvicornThread, token: str) -> str:
 
 def row(page: Page, order: dict):  # type: ignore[no-untyped-def]
     return page.locator(".admin-table tbody tr").filter(has=page.get_by_role("link", name=f"#{order['orderNumber']}"))
-
-
-def fits(page: Page) -> None:
-    overflow = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
-    assert overflow <= 0, f"{page.url} is {overflow}px wider than the screen"
 
 
 def test_admin_orders_list_is_live_filtered_in_the_address_and_exported(

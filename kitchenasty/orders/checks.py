@@ -20,7 +20,7 @@ import hashlib
 from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import UTC, date, datetime, timedelta
 from types import MappingProxyType
 from typing import Any, Final
 from zoneinfo import ZoneInfo
@@ -577,30 +577,3 @@ def check_lines(
         if ln.menu_item_id in stock:
             ln.stock_taken = ln.quantity
     return lines, stock
-
-
-# ---------------------------------------------------------------- list filters
-
-
-def filter_moment(text: str, name: str, tz: ZoneInfo, *, end: bool) -> datetime:
-    """A filter bound: a date is a whole restaurant-local day (`to` includes it); a date-time is exact."""
-    raw = text.strip()
-    try:
-        if len(raw) == 10:
-            start = datetime.combine(date.fromisoformat(raw), time.min, tzinfo=tz)
-            return (start + timedelta(days=1) if end else start).astimezone(UTC)
-        moment = datetime.fromisoformat(raw)
-    except ValueError:
-        raise refuse(f"{name} must be an ISO date (2025-11-25) or date-time", "INVALID_DATE") from None
-    if moment.tzinfo is None:
-        moment = moment.replace(tzinfo=tz)
-    return moment.astimezone(UTC) + (timedelta(microseconds=1) if end else timedelta(0))
-
-
-def status_filter(status: str | None, known: Sequence[str]) -> list[str]:
-    """A comma list of statuses, upper-cased; an unknown one is a 400 that lists the valid ones."""
-    wanted = [s.strip().upper() for s in (status or "").split(",") if s.strip()]
-    unknown = [s for s in wanted if s not in known]
-    if unknown:
-        raise refuse(f"Invalid status: {', '.join(unknown)}. Must be one of: {', '.join(known)}", "INVALID_STATUS")
-    return wanted

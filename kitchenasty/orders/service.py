@@ -38,9 +38,9 @@ from kitchenasty.orders import checks, export, queries, rollups
 from kitchenasty.orders.catalog import Catalog
 from kitchenasty.orders.checks import Line, OrderNotFound, OrderRequest, OrderSettings, Totals, refuse
 from kitchenasty.orders.events import OrderCreated, OrderStatusChanged
+from kitchenasty.orders.filters import list_filters
 from kitchenasty.orders.schemas import (
     KITCHEN_STATUSES,
-    ORDER_STATUSES,
     OrderDeliveryOut,
     OrderIn,
     OrderOut,
@@ -419,7 +419,7 @@ class OrderService:
         """Staff: orders newest first, filtered by status (comma list), type, location, date range, and a search
         of the number, name, e-mail or phone."""
         tz = (await self.order_settings()).tz
-        filters = _list_filters(tz, status, order_type, location_id, date_from, date_to, search)
+        filters = list_filters(tz, status, order_type, location_id, date_from, date_to, search)
         return await self._page(filters, params)
 
     # ---------------------------------------------------------------- the back office: history, deliveries, export
@@ -460,7 +460,7 @@ class OrderService:
         """The orders the list shows with these filters, as CSV streamed in batches: (file name, the text). More
         than `export_max_rows` orders is refused before anything is sent."""
         tz = (await self.order_settings()).tz
-        filters = _list_filters(tz, status, order_type, location_id, date_from, date_to, search)
+        filters = list_filters(tz, status, order_type, location_id, date_from, date_to, search)
         cap = self.export_max_rows
         total = await self.db.run_read(lambda session: queries.count_orders(session, filters))
         if total > cap:
@@ -525,27 +525,6 @@ class OrderService:
             return queries.load_orders(session, conditions, limit=params.limit, offset=params.offset), total
 
         return await self.db.run_read(read)
-
-
-def _list_filters(
-    tz: ZoneInfo,
-    status: str | None,
-    order_type: str | None,
-    location_id: str | None,
-    date_from: str | None,
-    date_to: str | None,
-    search: str | None,
-) -> list[Any]:
-    """The staff list's query parameters as conditions (the list and the CSV export share them)."""
-    return queries.list_conditions(
-        statuses=checks.status_filter(status, ORDER_STATUSES),
-        order_type=order_type,
-        location_id=location_id,
-        created_from=checks.filter_moment(date_from, "from", tz, end=False) if date_from else None,
-        created_before=checks.filter_moment(date_to, "to", tz, end=True) if date_to else None,
-        number=None,
-        search=checks.clean(search),
-    )
 
 
 def _line_rows(order_id: str, lines: list[Line]) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:

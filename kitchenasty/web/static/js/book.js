@@ -3,6 +3,7 @@
 // Every rule (opening hours, stay, lead time, cover cap, party limits) is the API's; the page shows what it says.
 
 import { $, api, config, el, randomKey } from "./common.js";
+import { bookingFacts, sayDate } from "./booking.js";
 
 const booking = config.booking || {};
 const general = (config.site && config.site.general) || {};
@@ -34,16 +35,6 @@ function addDays(isoDate, days) {
   const [y, m, d] = isoDate.split("-").map(Number);
   const day = new Date(Date.UTC(y, m - 1, d + days));
   return day.toISOString().slice(0, 10);
-}
-
-function sayDate(isoDate) {
-  const [y, m, d] = isoDate.split("-").map(Number);
-  return new Date(Date.UTC(y, m - 1, d)).toLocaleDateString([], {
-    weekday: "long",
-    day: "numeric",
-    month: "long",
-    timeZone: "UTC",
-  });
 }
 
 function guests(n) {
@@ -158,14 +149,7 @@ function showDone(reservation) {
   $("#book-done-text").textContent = reservation.guestEmail
     ? `We have sent the details to ${reservation.guestEmail}.`
     : "Keep the link below to see your booking.";
-  const facts = [
-    ["Restaurant", reservation.location.name],
-    ["Date", sayDate(reservation.date)],
-    ["Time", reservation.time],
-    ["Guests", String(reservation.partySize)],
-    ["Name", reservation.customerName],
-  ];
-  $("#book-done-facts").replaceChildren(...facts.flatMap(([k, v]) => [el("dt", { text: k }), el("dd", { text: v })]));
+  $("#book-done-facts").replaceChildren(...bookingFacts(reservation));
   $("#book-manage-link").href = reservation.manageUrl;
   done.hidden = false;
   done.focus();

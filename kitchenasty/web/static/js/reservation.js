@@ -2,7 +2,8 @@
 // and cancelling it until the cut-off the API states (`cancellableUntil`); after that, a sentence with the
 // restaurant's phone. The API decides every refusal; the page shows its sentence.
 
-import { $, api, config, el, formatDateTime } from "./common.js";
+import { $, api, config, formatDateTime } from "./common.js";
+import { bookingFacts } from "./booking.js";
 
 const general = (config.site && config.site.general) || {};
 const token = new URLSearchParams(location.search).get("t") || "";
@@ -27,11 +28,6 @@ function callUs() {
   return phone ? `please call the restaurant on ${phone}` : "please call the restaurant";
 }
 
-function sayDate(isoDate) {
-  const [y, m, d] = isoDate.split("-").map(Number);
-  return new Date(Date.UTC(y, m - 1, d)).toLocaleDateString([], { weekday: "long", day: "numeric", month: "long", timeZone: "UTC" });
-}
-
 function showError(text) {
   $("#manage-loading").hidden = true;
   const banner = $("#manage-error");
@@ -45,15 +41,7 @@ function render(reservation) {
   $("#manage-booking").hidden = false;
   document.body.dataset.status = reservation.status;
   $("#manage-headline").textContent = HEADLINES[reservation.status] || sentence(reservation.status);
-  const facts = [
-    ["Restaurant", reservation.location.name],
-    ["Date", sayDate(reservation.date)],
-    ["Time", reservation.time],
-    ["Guests", String(reservation.partySize)],
-    ["Name", reservation.customerName],
-  ];
-  if (reservation.comment) facts.push(["Note", reservation.comment]);
-  $("#manage-facts").replaceChildren(...facts.flatMap(([k, v]) => [el("dt", { text: k }), el("dd", { text: v })]));
+  $("#manage-facts").replaceChildren(...bookingFacts(reservation, { withNote: true }));
 
   const button = $("#manage-cancel");
   const note = $("#manage-cancel-note");

@@ -23,6 +23,11 @@ class ValidationFailed(DomainError):
     default_code = "VALIDATION_ERROR"
 
 
+def field_refusal(key: str, message: str, code: str = "VALIDATION_ERROR") -> ValidationFailed:
+    """A 400 about one field of the request (`key`: its JSON name), which a form shows next to that field."""
+    return ValidationFailed(message, code=code, details=[{"key": key, "message": message}])
+
+
 class Unauthorized(DomainError):
     status_code = 401
     default_code = "UNAUTHORIZED"

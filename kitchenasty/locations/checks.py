@@ -15,7 +15,7 @@ from decimal import Decimal
 from itertools import pairwise
 from typing import Any
 
-from kitchenasty.core.errors import ValidationFailed
+from kitchenasty.core.errors import ValidationFailed, field_refusal
 from kitchenasty.core.validate import bounded_cents, check_time
 from kitchenasty.locations.hours import WEEKDAY_NAMES, Closure, Pause, minutes, when_words
 from kitchenasty.locations.schemas import OperatingHourIn
@@ -27,11 +27,6 @@ MAX_PAUSE_MINUTES = 24 * 60
 MAX_CLOSURE_DAYS = 366
 MAX_TABLE_CAPACITY = 1000
 DATE_RE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
-
-
-def field_refusal(key: str, message: str, code: str = "VALIDATION_ERROR") -> ValidationFailed:
-    """A refusal about one JSON field, named in `details`."""
-    return ValidationFailed(message, code=code, details=[{"key": key, "message": message}])
 
 
 @contextmanager

@@ -19,7 +19,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from kitchenasty.core.api import PageParams, provided
 from kitchenasty.core.db import Database
-from kitchenasty.core.errors import Conflict, NotFound
+from kitchenasty.core.errors import Conflict, NotFound, field_refusal
 from kitchenasty.core.events import notify
 from kitchenasty.core.links import Dependents
 from kitchenasty.core.schema import utcnow
@@ -190,7 +190,7 @@ class LocationService:
                 raise _location_missing()
             slug = fields.pop("slug", location.slug)
             if slug != location.slug:
-                raise checks.field_refusal("slug", "The slug of a location cannot be changed", "SLUG_IMMUTABLE")
+                raise field_refusal("slug", "The slug of a location cannot be changed", "SLUG_IMMUTABLE")
             for key, value in fields.items():
                 setattr(location, key, value)
             if hours is not None:

@@ -10,7 +10,7 @@ from datetime import datetime
 from decimal import ROUND_HALF_UP, Decimal
 from typing import TYPE_CHECKING, Any, Literal, Protocol, TypeVar
 
-from kitchenasty.core.errors import NotFound, ValidationFailed
+from kitchenasty.core.errors import NotFound, ValidationFailed, field_refusal
 from kitchenasty.core.validate import bounded_cents, not_blank
 from kitchenasty.locations.hours import WEEKDAY_NAMES, in_window
 
@@ -86,11 +86,6 @@ def check_parent(category_id: str, parent_id: str, parents: Mapping[str, str | N
         ancestor = parents.get(ancestor)
 
 
-def field_error(key: str, message: str, code: str) -> ValidationFailed:
-    """A refusal about one field of the request (`key`: its JSON name), which a form shows next to that field."""
-    return ValidationFailed(message, code=code, details=[{"key": key, "message": message}])
-
-
 def subtree(category_id: str, parents: Mapping[str, str | None]) -> list[str]:
     """`category_id` and every category below it, at any depth (`parents` maps every category to its parent)."""
     children: dict[str | None, list[str]] = {}
@@ -128,15 +123,16 @@ def sibling_order(ids: Sequence[str], siblings: Mapping[str, str]) -> list[str]:
     """`ids` checked as the new order of all the categories under one parent (`siblings`: their id -> name): each
     of them once, and nothing else."""
     if len(set(ids)) != len(ids):
-        raise field_error("ids", "A category appears more than once in the new order.", "INVALID_ORDER")
+        raise field_refusal("ids", "A category appears more than once in the new order.", "INVALID_ORDER")
     strangers = [i for i in ids if i not in siblings]
     if strangers:
-        raise field_error(
+        raise field_refusal(
             "ids", f"These categories are not under this parent: {', '.join(strangers)}.", "INVALID_ORDER"
         )
-    missing = [name for i, name in siblings.items() if i not in set(ids)]
+    listed = set(ids)
+    missing = [name for i, name in siblings.items() if i not in listed]
     if missing:
-        raise field_error(
+        raise field_refusal(
             "ids",
             f"The new order must list every category under this parent; missing: {', '.join(sorted(missing))}.",
             "INVALID_ORDER",
@@ -223,7 +219,7 @@ def item_availability(
 def check_can_sell_again(name: str, track_stock: bool, stock_qty: int) -> None:
     """An item marked available again must have something to sell: a stock-tracked item needs stock first."""
     if out_of_stock(track_stock, stock_qty):
-        raise field_error(
+        raise field_refusal(
             "stockQty",
             f"{name} tracks its stock and none is left; enter how many are in stock to sell it again.",
             "NO_STOCK",
@@ -465,9 +461,9 @@ ROUND_STEP_MAX_CENTS = 100_00
 def reprice_percent(percent: Decimal) -> Decimal:
     """A price change in percent: between -50 and +200, at most two decimals."""
     if not percent.is_finite() or not PERCENT_MIN <= percent <= PERCENT_MAX:
-        raise field_error("percent", "The percentage must be between -50 and +200.", "INVALID_PERCENT")
+        raise field_refusal("percent", "The percentage must be between -50 and +200.", "INVALID_PERCENT")
     if percent != percent.quantize(CENT):
-        raise field_error("percent", "The percentage can have at most 2 decimals.", "INVALID_PERCENT")
+        raise field_refusal("percent", "The percentage can have at most 2 decimals.", "INVALID_PERCENT")
     return percent
 
 
@@ -477,9 +473,9 @@ def round_step_cents(round_to: Decimal | None) -> int:
         return 1
     message = "Prices can be rounded to a step from 0.01 to 100.00."
     if not round_to.is_finite() or not CENT <= round_to <= Decimal(ROUND_STEP_MAX_CENTS).scaleb(-2):
-        raise field_error("roundTo", message, "INVALID_ROUNDING")
+        raise field_refusal("roundTo", message, "INVALID_ROUNDING")
     if round_to != round_to.quantize(CENT):
-        raise field_error("roundTo", "The rounding step can have at most 2 decimals.", "INVALID_ROUNDING")
+        raise field_refusal("roundTo", "The rounding step can have at most 2 decimals.", "INVALID_ROUNDING")
     return int(round_to * 100)
 
 
@@ -511,7 +507,7 @@ class PriceChange:
 
 
 def _too_high(what: str, cents: int) -> ValidationFailed:
-    return field_error(
+    return field_refusal(
         "percent",
         f"{what} would become {_amount(cents)}, above the maximum of {_amount(MAX_PRICE_CENTS)}.",
         "PRICE_TOO_HIGH",
@@ -545,7 +541,7 @@ def reprice(items: Iterable[Any], percent: Decimal, step: int, *, include_modifi
                     if abs(new) > MAX_PRICE_CENTS:
                         raise _too_high(f"The price of {value.name} ({option.name}) on {item.name}", new)
                 if new < -after:
-                    raise field_error(
+                    raise field_refusal(
                         "percent",
                         f"{value.name} ({option.name}) would take the price of {item.name} below zero; "
                         "change that option's price first.",

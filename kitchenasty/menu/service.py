@@ -24,7 +24,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from kitchenasty.core.api import PageParams, provided
 from kitchenasty.core.db import Database
-from kitchenasty.core.errors import Conflict, NotFound, ValidationFailed
+from kitchenasty.core.errors import Conflict, NotFound, ValidationFailed, field_refusal
 from kitchenasty.core.events import DomainEvent, notify
 from kitchenasty.core.links import Dependents
 from kitchenasty.core.validate import check_slug, check_time, not_blank
@@ -239,7 +239,7 @@ class MenuService:
         """Put the categories under one parent in the order sent (one transaction); answers the whole tree."""
         async with self.db.transaction() as session:
             if data.parent_id is not None and await queries.category(session, data.parent_id) is None:
-                raise checks.field_error("parentId", "Parent category not found", "PARENT_NOT_FOUND")
+                raise field_refusal("parentId", "Parent category not found", "PARENT_NOT_FOUND")
             siblings = await queries.children_of(session, data.parent_id)
             order = checks.sibling_order(data.ids, {c.id: c.name for c in siblings})
             for category in siblings:

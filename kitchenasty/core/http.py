@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import re
 import time
-from typing import Annotated, Any, TypeAlias, cast
+from typing import Annotated, Any, TypeAlias, TypeVar, cast
 
 import msgspec
 from litestar import Request, Response
 from litestar.exceptions import HTTPException, SerializationException, ValidationException
 from litestar.params import HeaderParameter, QueryParameter
-from litestar.status_codes import HTTP_500_INTERNAL_SERVER_ERROR
+from litestar.status_codes import HTTP_200_OK, HTTP_201_CREATED, HTTP_500_INTERNAL_SERVER_ERROR
 from litestar.types import ASGIApp, Empty, HTTPScope, Message, Receive, Scope, Send
 
 from kitchenasty.core.api import MAX_PAGE_SIZE, ErrorBody
@@ -22,6 +22,7 @@ from kitchenasty.core.validate import PATTERN_MESSAGES
 
 log = get_logger("kitchenasty.http")
 
+T = TypeVar("T")
 PageQuery: TypeAlias = Annotated[int, QueryParameter(name="page", ge=1, le=1_000_000)]
 LimitQuery: TypeAlias = Annotated[int, QueryParameter(name="limit", ge=1, le=MAX_PAGE_SIZE)]
 IdempotencyKey: TypeAlias = Annotated[
@@ -33,6 +34,15 @@ IdempotencyKey: TypeAlias = Annotated[
     ),
 ]
 """The `Idempotency-Key` header of order placement and table booking."""
+
+
+def created_or_replayed(body: T, replayed: bool) -> Response[T]:
+    """201 with what a POST made, or 200 with what the first request made when its `Idempotency-Key` was used
+    before (header `Idempotent-Replayed: true`)."""
+    if replayed:
+        return Response(body, status_code=HTTP_200_OK, headers={"Idempotent-Replayed": "true"})
+    return Response(body, status_code=HTTP_201_CREATED)
+
 
 _CODES = {
     400: "BAD_REQUEST",

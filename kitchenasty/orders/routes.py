@@ -20,7 +20,7 @@ from kitchenasty.core.guards import (
     manager_or_admin,
     staff_only,
 )
-from kitchenasty.core.http import IdempotencyKey, LimitQuery, PageQuery
+from kitchenasty.core.http import IdempotencyKey, LimitQuery, PageQuery, created_or_replayed
 from kitchenasty.core.openapi import errors
 from kitchenasty.orders.schemas import (
     OrderDeliveryOut,
@@ -69,9 +69,7 @@ class OrderController(Controller):
         idempotency_key: IdempotencyKey = None,
     ) -> Response[Ok[OrderOut]]:
         order, replayed = await services.orders.place(data, principal, idempotency_key)
-        if replayed:
-            return Response(ok(order), status_code=HTTP_200_OK, headers={"Idempotent-Replayed": "true"})
-        return Response(ok(order), status_code=HTTP_201_CREATED)
+        return created_or_replayed(ok(order), replayed)
 
     @post(
         "/quote",

@@ -14,7 +14,7 @@ from litestar.status_codes import HTTP_200_OK, HTTP_201_CREATED
 
 from kitchenasty.core.api import Message, Ok, Page, PageParams, ok, page
 from kitchenasty.core.guards import CurrentPrincipal, MaybePrincipal, customer_only, manager_or_admin, staff_only
-from kitchenasty.core.http import IdempotencyKey, LimitQuery, PageQuery
+from kitchenasty.core.http import IdempotencyKey, LimitQuery, PageQuery, created_or_replayed
 from kitchenasty.core.openapi import errors
 from kitchenasty.reservations.schemas import (
     AnalyticsOut,
@@ -100,9 +100,7 @@ class ReservationController(Controller):
         idempotency_key: IdempotencyKey = None,
     ) -> Response[Ok[ReservationOut]]:
         booked, replayed = await services.reservations.book(data, principal, idempotency_key)
-        if replayed:
-            return Response(ok(booked), status_code=HTTP_200_OK, headers={"Idempotent-Replayed": "true"})
-        return Response(ok(booked), status_code=HTTP_201_CREATED)
+        return created_or_replayed(ok(booked), replayed)
 
     @post(
         "/walk-in",

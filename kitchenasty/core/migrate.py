@@ -71,4 +71,6 @@ def upgrade(url: str, revision: str = "head") -> None:
 
 def autogenerate(url: str, message: str, rev_id: str | None = None) -> None:
     """Maintainers: write a new revision comparing the models with the database at `url` (at head)."""
-    command.revision(alembic_config(url), message=message, autogenerate=True, rev_id=rev_id)
+    cfg = alembic_config(url)
+    cfg.attributes["autogenerate"] = True
+    command.revision(cfg, message=message, autogenerate=True, rev_id=rev_id)

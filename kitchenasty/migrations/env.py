@@ -11,6 +11,7 @@ from sqlalchemy.ext.asyncio import create_async_engine
 from kitchenasty.core.db import async_url, sync_url
 from kitchenasty.core.schema import Base
 from kitchenasty.models import load_models
+from kitchenasty.orders import rollups
 
 load_models()
 target_metadata = Base.metadata
@@ -27,6 +28,9 @@ def _configure(connection: Connection) -> None:
     )
     with context.begin_transaction():
         context.run_migrations()
+        if not config.attributes.get("autogenerate"):
+            # objects the code owns rather than the schema: recreated as this version defines them
+            rollups.install_triggers(connection)
 
 
 def run_offline() -> None:

@@ -460,7 +460,7 @@ _INSERT_ORDER = insert(orders_t)
 _INSERT_ITEMS = insert(items_t)
 _INSERT_OPTIONS = insert(item_options_t)
 _INSERT_CHANGE = insert(changes_t)
-_CURRENT_STATUS = select(orders_t.c.status, orders_t.c.customer_id, *rollups.ROLLUP_COLUMNS).where(
+_CURRENT_STATUS = select(orders_t.c.status, orders_t.c.order_type, orders_t.c.customer_id).where(
     orders_t.c.id == bindparam("order_id")
 )
 _MOVE_STATUS = (
@@ -500,7 +500,7 @@ def insert_status_change(session: Any, change: Mapping[str, Any]) -> None:
 
 
 def current_status(session: Any, order_id: str) -> Any:
-    """(status, order_type, customer_id and what the rollups need) of an order, or None."""
+    """(status, order_type, customer_id) of an order, or None."""
     return fast(session).execute(_CURRENT_STATUS, {"order_id": order_id}).first()
 
 

@@ -34,7 +34,7 @@ from kitchenasty.core.security import Principal, constant_time_equals
 from kitchenasty.coupons.service import AppliedCoupon, CouponService, customer_key
 from kitchenasty.locations.hours import Closure, DayHours
 from kitchenasty.menu import queries as menu_queries
-from kitchenasty.orders import checks, export, queries, rollups
+from kitchenasty.orders import checks, export, queries
 from kitchenasty.orders.catalog import Catalog
 from kitchenasty.orders.checks import Line, OrderNotFound, OrderRequest, OrderSettings, Totals, refuse
 from kitchenasty.orders.events import OrderCreated, OrderStatusChanged
@@ -250,7 +250,6 @@ class OrderService:
         }
         items, options = _line_rows(order_id, plan.lines)
         queries.insert_order(session, order, items, options)
-        rollups.order_placed(session, order, items)
         if plan.coupon is not None:
             self.coupons.redeem_in(session, plan.coupon, order_id=order_id, now=now)
         queries.insert_status_change(
@@ -344,7 +343,6 @@ class OrderService:
             now = utcnow()
             if not queries.move_status(session, order_id, previous, status, now):
                 raise Conflict("The order changed meanwhile; please reload it", code="ORDER_CHANGED")
-            rollups.status_moved(session, current, status)
             if status == "CANCELLED":
                 self._release(session, order_id)
             queries.insert_status_change(

@@ -29,7 +29,8 @@ from kitchenasty.menu.events import MenuChanged
 from kitchenasty.menu.rooms import MenuRooms
 from kitchenasty.menu.service import MenuService
 from kitchenasty.orders import queries as order_queries
-from kitchenasty.orders.events import OrderCreated, OrderStatusChanged
+from kitchenasty.orders.events import OrderAcknowledged, OrderCreated, OrderItemPrepChanged, OrderStatusChanged
+from kitchenasty.orders.kitchen import KitchenService
 from kitchenasty.orders.rooms import OrderRooms
 from kitchenasty.orders.service import OrderService
 from kitchenasty.reports.service import ReportService
@@ -62,6 +63,7 @@ class Services:
     menu: MenuService
     coupons: CouponService
     orders: OrderService
+    kitchen: KitchenService
     automation: AutomationService
     audit: AuditService
     dashboard: DashboardService
@@ -85,6 +87,7 @@ def build_services(boot: BootSettings, db: Database | None = None) -> Services:
     coupons = CouponService(db, settings)
     reservations = ReservationService(db, settings)
     dependents = _dependents(reservations)
+    orders = OrderService(db, settings, coupons)
     metrics = RequestMetrics()
     services = Services(
         boot=boot,
@@ -101,7 +104,8 @@ def build_services(boot: BootSettings, db: Database | None = None) -> Services:
         locations=LocationService(db, settings, dependents),
         menu=MenuService(db, settings, dependents),
         coupons=coupons,
-        orders=OrderService(db, settings, coupons),
+        orders=orders,
+        kitchen=KitchenService(db, orders, settings),
         automation=AutomationService(db, settings, boot),
         audit=AuditService(db, settings),
         dashboard=DashboardService(db, settings),
@@ -136,6 +140,8 @@ def subscribe_rooms(services: Services, publisher: RoomPublisher) -> None:
     rooms = OrderRooms(publisher)
     services.bus.subscribe(OrderCreated, rooms.on_created)
     services.bus.subscribe(OrderStatusChanged, rooms.on_status_changed)
+    services.bus.subscribe(OrderItemPrepChanged, rooms.on_prep_changed)
+    services.bus.subscribe(OrderAcknowledged, rooms.on_acknowledged)
     menu_rooms = MenuRooms(publisher)
     for menu_change in (MenuChanged, LocationChanged):  # open storefronts read their menu again
         services.bus.subscribe(menu_change, menu_rooms.on_changed)

@@ -247,6 +247,8 @@ class OrderService:
             "updated_at": now,
             "local_day": day,
             "local_hour": now.astimezone(req.cfg.tz).hour,
+            "acknowledged_at": None,
+            "acknowledged_by": None,
         }
         items, options = _line_rows(order_id, plan.lines)
         queries.insert_order(session, order, items, options)
@@ -321,6 +323,45 @@ class OrderService:
             menu_queries.give_stock(session, menu_item_id, quantity)
         self.coupons.release_in(session, order_id=order_id)
 
+    def apply_move(
+        self,
+        session: Session,
+        order_id: str,
+        current: Any,
+        status: str,
+        principal: Principal,
+        reason: str | None,
+        now: Any,
+    ) -> str:
+        """Write a move checked by the caller (also `orders.kitchen`'s automatic moves and recalls): compare-and-set,
+        rollups, release, history and audit rows. Returns the history row's id; the caller records the event."""
+        previous = current.status
+        if not queries.move_status(session, order_id, previous, status, now):
+            raise Conflict("The order changed meanwhile; please reload it", code="ORDER_CHANGED")
+        rollups.status_moved(session, current, status)
+        if status == "CANCELLED":
+            self._release(session, order_id)
+        change_id = new_id()
+        queries.insert_status_change(
+            session,
+            {
+                "id": change_id,
+                "order_id": order_id,
+                "from_status": previous,
+                "to_status": status,
+                "actor_type": principal.type,
+                "actor_id": principal.id,
+                "created_at": now,
+                "reason": reason,
+            },
+        )
+        if principal.is_staff:
+            changes: dict[str, list[Any]] = {"status": [previous, status]}
+            if reason is not None:
+                changes["reason"] = [None, reason]
+            audit.record(session, action="update", entity="order", entity_id=order_id, changes=changes)
+        return change_id
+
     async def change_status(
         self, order_id: str, status: str, principal: Principal, reason: str | None = None
     ) -> OrderOut:
@@ -341,30 +382,7 @@ class OrderService:
                 owner_id=current.customer_id,
                 caller_id=principal.id,
             )
-            now = utcnow()
-            if not queries.move_status(session, order_id, previous, status, now):
-                raise Conflict("The order changed meanwhile; please reload it", code="ORDER_CHANGED")
-            rollups.status_moved(session, current, status)
-            if status == "CANCELLED":
-                self._release(session, order_id)
-            queries.insert_status_change(
-                session,
-                {
-                    "id": new_id(),
-                    "order_id": order_id,
-                    "from_status": previous,
-                    "to_status": status,
-                    "actor_type": principal.type,
-                    "actor_id": principal.id,
-                    "created_at": now,
-                    "reason": reason,
-                },
-            )
-            if principal.is_staff:
-                changes: dict[str, list[Any]] = {"status": [previous, status]}
-                if reason is not None:
-                    changes["reason"] = [None, reason]
-                audit.record(session, action="update", entity="order", entity_id=order_id, changes=changes)
+            self.apply_move(session, order_id, current, status, principal, reason, utcnow())
             out = queries.load_order(session, order_id)
             record(session, OrderStatusChanged(order=out, previous_status=previous))
             return out
@@ -545,6 +563,9 @@ def _line_rows(order_id: str, lines: list[Line]) -> tuple[list[dict[str, Any]], 
                 "subtotal_cents": ln.subtotal,
                 "comment": ln.comment,
                 "stock_taken": ln.stock_taken,
+                "prep_state": "QUEUED",
+                "prep_version": 0,
+                "prep_changed_at": None,
             }
         )
         for opt_position, opt in enumerate(ln.options):

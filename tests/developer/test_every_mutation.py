@@ -125,6 +125,26 @@ async def _order(client: AsyncTestClient[Litestar], services: Services) -> str:
     return response.json()["data"]["id"]
 
 
+async def _confirmed_order(client: AsyncTestClient[Litestar], services: Services, headers: dict[str, str]) -> Any:
+    """A guest order the kitchen confirmed: (order id, its first item's id)."""
+    order_id = await _order(client, services)
+    response = await client.patch(f"/api/orders/{order_id}/status", headers=headers, json={"status": "CONFIRMED"})
+    assert response.status_code == 200, response.text
+    return order_id, response.json()["data"]["items"][0]["id"]
+
+
+async def _started_item(client: AsyncTestClient[Litestar], services: Services, headers: dict[str, str]) -> str:
+    """An order whose first item was just started on the kitchen line (a move to recall)."""
+    order_id, item_id = await _confirmed_order(client, services, headers)
+    response = await client.patch(
+        f"/api/orders/{order_id}/items/{item_id}/prep",
+        headers=headers,
+        json={"state": "PREPARING", "expectedVersion": 0},
+    )
+    assert response.status_code == 200, response.text
+    return order_id
+
+
 def _booking(location: str, **extra: Any) -> dict[str, Any]:
     day = (datetime.now(UTC) + timedelta(days=2)).date().isoformat()
     guest = {"guestName": "Ana", "guestEmail": "ana@example.com", "guestPhone": "+1 555 0101"}
@@ -393,6 +413,23 @@ SCENARIOS: dict[tuple[str, str], Scenario] = {
                 f"/api/orders/{i}/status", headers=h, json={"status": "CANCELLED", "reason": "The guest called"}
             ),
         ),
+    ),
+    ("PATCH", "/api/orders/{order_id:str}/items/{item_id:str}/prep"): Scenario(
+        "order_item",
+        lambda c, s, h: _then(
+            _confirmed_order(c, s, h),
+            lambda oi: c.patch(
+                f"/api/orders/{oi[0]}/items/{oi[1]}/prep", headers=h, json={"state": "PREPARING", "expectedVersion": 0}
+            ),
+        ),
+    ),
+    ("POST", "/api/orders/{order_id:str}/recall"): Scenario(
+        "order_item",
+        lambda c, s, h: _then(_started_item(c, s, h), lambda i: c.post(f"/api/orders/{i}/recall", headers=h)),
+    ),
+    ("POST", "/api/orders/{order_id:str}/acknowledge"): Scenario(
+        "order",
+        lambda c, s, h: _then(_order(c, s), lambda i: c.post(f"/api/orders/{i}/acknowledge", headers=h)),
     ),
     ("POST", "/api/reservations"): Scenario(
         "reservation",

@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises: 
-Create Date: 2026-12-02 05:46:05.362876
+Create Date: 2026-12-02 07:45:12.547246
 """
 
 from __future__ import annotations
@@ -424,6 +424,8 @@ def upgrade() -> None:
     sa.Column('request_fingerprint', sa.String(length=64), nullable=True),
     sa.Column('local_day', sa.Date(), nullable=False),
     sa.Column('local_hour', sa.Integer(), nullable=False),
+    sa.Column('acknowledged_at', kitchenasty.core.schema.UTCDateTime(), nullable=True),
+    sa.Column('acknowledged_by', sa.String(length=32), nullable=True),
     sa.Column('id', sa.String(length=32), nullable=False),
     sa.Column('created_at', kitchenasty.core.schema.UTCDateTime(), nullable=False),
     sa.Column('updated_at', kitchenasty.core.schema.UTCDateTime(), nullable=False),
@@ -494,6 +496,27 @@ def upgrade() -> None:
     with op.batch_alter_table('coupon_redemptions', schema=None) as batch_op:
         batch_op.create_index('ix_coupon_redemptions_coupon_customer', ['coupon_id', 'customer_key'], unique=False)
 
+    op.create_table('kitchen_moves',
+    sa.Column('order_id', sa.String(length=32), nullable=False),
+    sa.Column('kind', sa.String(length=8), nullable=False),
+    sa.Column('item_id', sa.String(length=32), nullable=True),
+    sa.Column('from_state', sa.String(length=16), nullable=True),
+    sa.Column('to_state', sa.String(length=16), nullable=True),
+    sa.Column('item_version', sa.Integer(), nullable=True),
+    sa.Column('from_status', sa.String(length=20), nullable=True),
+    sa.Column('to_status', sa.String(length=20), nullable=True),
+    sa.Column('status_change_id', sa.String(length=32), nullable=True),
+    sa.Column('undone_change_id', sa.String(length=32), nullable=True),
+    sa.Column('actor_id', sa.String(length=32), nullable=True),
+    sa.Column('created_at', kitchenasty.core.schema.UTCDateTime(), nullable=False),
+    sa.Column('recalled_at', kitchenasty.core.schema.UTCDateTime(), nullable=True),
+    sa.Column('id', sa.String(length=32), nullable=False),
+    sa.ForeignKeyConstraint(['order_id'], ['orders.id'], name=op.f('fk_kitchen_moves_order_id_orders'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_kitchen_moves'))
+    )
+    with op.batch_alter_table('kitchen_moves', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_kitchen_moves_order_id'), ['order_id'], unique=False)
+
     op.create_table('menu_item_allergens',
     sa.Column('menu_item_id', sa.String(length=32), nullable=False),
     sa.Column('allergen_id', sa.String(length=32), nullable=False),
@@ -534,6 +557,9 @@ def upgrade() -> None:
     sa.Column('subtotal_cents', sa.Integer(), nullable=False),
     sa.Column('comment', sa.Text(), nullable=True),
     sa.Column('stock_taken', sa.Integer(), nullable=False),
+    sa.Column('prep_state', sa.String(length=16), server_default='QUEUED', nullable=False),
+    sa.Column('prep_version', sa.Integer(), server_default='0', nullable=False),
+    sa.Column('prep_changed_at', kitchenasty.core.schema.UTCDateTime(), nullable=True),
     sa.Column('id', sa.String(length=32), nullable=False),
     sa.ForeignKeyConstraint(['menu_item_id'], ['menu_items.id'], name=op.f('fk_order_items_menu_item_id_menu_items'), ondelete='RESTRICT'),
     sa.ForeignKeyConstraint(['order_id'], ['orders.id'], name=op.f('fk_order_items_order_id_orders'), ondelete='CASCADE'),
@@ -617,6 +643,10 @@ def downgrade() -> None:
     op.drop_table('menu_options')
     op.drop_table('menu_item_mealtimes')
     op.drop_table('menu_item_allergens')
+    with op.batch_alter_table('kitchen_moves', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_kitchen_moves_order_id'))
+
+    op.drop_table('kitchen_moves')
     with op.batch_alter_table('coupon_redemptions', schema=None) as batch_op:
         batch_op.drop_index('ix_coupon_redemptions_coupon_customer')
 

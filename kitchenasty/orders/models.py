@@ -72,6 +72,10 @@ class OrderItem(IdMixin, Base):
     comment: Mapped[str | None] = mapped_column(Text)
     stock_taken: Mapped[int] = mapped_column(Integer, nullable=False, default=0)
     """How many units this line took from the item's stock (given back if the order is cancelled)."""
+    # The kitchen line (issue 15): the station that prepares this line, resolved when the order was placed (a
+    # later change of stations does not move it); None: the expo view only. No foreign key: a deleted station
+    # leaves its old orders as they were.
+    station_id: Mapped[str | None] = mapped_column(String(32))
 
     order: Mapped[Order] = relationship(back_populates="items")
     options: Mapped[list[OrderItemOption]] = relationship(

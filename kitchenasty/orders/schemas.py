@@ -114,6 +114,8 @@ class OrderItemOut(msgspec.Struct, kw_only=True, rename="camel"):
     subtotal: float
     comment: str | None
     options: list[OrderItemOptionOut]
+    station_id: str | None = None
+    """The kitchen station that prepares this line (set when the order was placed); None: expo only."""
 
 
 class PartyRef(msgspec.Struct, kw_only=True):

@@ -63,6 +63,7 @@ def item_out(i: Any, options: list[OrderItemOptionOut]) -> OrderItemOut:
         subtotal=from_cents(i.subtotal_cents),
         comment=i.comment,
         options=options,
+        station_id=i.station_id,
     )
 
 

@@ -23,6 +23,9 @@ from kitchenasty.coupons.service import CouponService, redemptions_of_customer
 from kitchenasty.customers.service import CustomerService
 from kitchenasty.dashboard.service import DashboardService
 from kitchenasty.developer.service import AuditService, MetricsService
+from kitchenasty.kitchen import queries as kitchen_queries
+from kitchenasty.kitchen.events import StationsChanged
+from kitchenasty.kitchen.service import StationService
 from kitchenasty.locations.service import LocationChanged, LocationService
 from kitchenasty.menu import queries as menu_queries
 from kitchenasty.menu.events import MenuChanged
@@ -71,6 +74,7 @@ class Services:
     request_metrics: MetricsService
     reports: ReportService
     reservations: ReservationService
+    stations: StationService
 
 
 def build_services(boot: BootSettings, db: Database | None = None) -> Services:
@@ -113,6 +117,7 @@ def build_services(boot: BootSettings, db: Database | None = None) -> Services:
         request_metrics=MetricsService(db, metrics),
         reports=ReportService(db, settings),
         reservations=reservations,
+        stations=StationService(db, dependents),
     )
     _subscribe(services)
     audit.mask_json_columns("site_settings", settings_audit_changes)
@@ -126,7 +131,7 @@ def _subscribe(services: Services) -> None:
     bus.subscribe(SessionsEnded, services.sessions.forget)
     bus.subscribe(SettingsChanged, lambda _event: services.settings.invalidate())
     bus.subscribe(SettingsChanged, services.automation.on_settings_changed)
-    for catalog_change in (MenuChanged, LocationChanged):
+    for catalog_change in (MenuChanged, LocationChanged, StationsChanged):
         bus.subscribe(catalog_change, services.orders.catalog.clear)
     for menu_change in (MenuChanged, LocationChanged, SettingsChanged):
         bus.subscribe(menu_change, services.menu.on_menu_event)
@@ -171,6 +176,7 @@ def _dependents(reservations: ReservationService) -> Dependents:
     )
     links.after_update("table", reservations.table_changed)
     links.uses("menu_item", order_queries.any_order_of_item)
+    links.finds("station", kitchen_queries.station_exists)
     links.counts("location", "orders", order_queries.orders_per_location)
     links.counts("location", "menuItems", menu_queries.items_per_location)
     links.before_delete("location", menu_queries.retire_location_rows)

@@ -81,6 +81,10 @@ class OrderItem(IdMixin, Base):
     prep_state: Mapped[str] = mapped_column(String(16), nullable=False, default="QUEUED", server_default="QUEUED")
     prep_version: Mapped[int] = mapped_column(Integer, nullable=False, default=0, server_default="0")
     prep_changed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    # The kitchen line (issue 15): the station that prepares this line, resolved when the order was placed (a
+    # later change of stations does not move it); None: the expo view only. No foreign key: a deleted station
+    # leaves its old orders as they were.
+    station_id: Mapped[str | None] = mapped_column(String(32))
 
     order: Mapped[Order] = relationship(back_populates="items")
     options: Mapped[list[OrderItemOption]] = relationship(

@@ -132,6 +132,8 @@ class OrderItemOut(msgspec.Struct, kw_only=True, rename="camel"):
     prep_version: int
     """Rises by one per change of `prepState`: what a change sends back as `expectedVersion`."""
     prep_changed_at: str | None
+    station_id: str | None = None
+    """The kitchen station that prepares this line (set when the order was placed); None: expo only."""
 
 
 class PartyRef(msgspec.Struct, kw_only=True):

@@ -32,6 +32,7 @@ from kitchenasty.core.money import to_basis_points, to_cents
 from kitchenasty.core.schema import new_id, utcnow
 from kitchenasty.core.security import Principal, constant_time_equals
 from kitchenasty.coupons.service import AppliedCoupon, CouponService, customer_key
+from kitchenasty.kitchen import queries as kitchen_queries
 from kitchenasty.locations.hours import Closure, DayHours
 from kitchenasty.menu import queries as menu_queries
 from kitchenasty.orders import checks, export, queries, rollups
@@ -152,6 +153,14 @@ class OrderService:
                 menu[item_id] = dataclasses.replace(menu[item_id], stock_qty=fresh.get(item_id, 0))
         return menu, windows
 
+    def _stations(self, session: Session, req: OrderRequest) -> dict[str, str]:
+        """menu item id -> kitchen station, kept in the catalog (dropped on a menu, location or station change)."""
+        catalog = self.catalog if req.use_catalog else Catalog()
+        routes: dict[str, str] | None = catalog.get("stations")
+        if routes is None:
+            routes = catalog.put("stations", kitchen_queries.station_map(session))
+        return routes
+
     def _plan(self, session: Session, req: OrderRequest) -> _Plan:
         customer = None
         if req.customer_id is not None:
@@ -250,7 +259,7 @@ class OrderService:
             "acknowledged_at": None,
             "acknowledged_by": None,
         }
-        items, options = _line_rows(order_id, plan.lines)
+        items, options = _line_rows(order_id, plan.lines, self._stations(session, req))
         queries.insert_order(session, order, items, options)
         rollups.order_placed(session, order, items)
         if plan.coupon is not None:
@@ -545,8 +554,11 @@ class OrderService:
         return await self.db.run_read(read)
 
 
-def _line_rows(order_id: str, lines: list[Line]) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
-    """The `order_items` and `order_item_options` rows of an order's lines: the snapshot of what was ordered."""
+def _line_rows(
+    order_id: str, lines: list[Line], stations: dict[str, str]
+) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+    """The `order_items` and `order_item_options` rows of an order's lines: the snapshot of what was ordered (and
+    the station that prepares each line, from `stations`: menu item id -> station id)."""
     items: list[dict[str, Any]] = []
     options: list[dict[str, Any]] = []
     for position, ln in enumerate(lines):
@@ -566,6 +578,7 @@ def _line_rows(order_id: str, lines: list[Line]) -> tuple[list[dict[str, Any]], 
                 "prep_state": "QUEUED",
                 "prep_version": 0,
                 "prep_changed_at": None,
+                "station_id": stations.get(ln.menu_item_id),
             }
         )
         for opt_position, opt in enumerate(ln.options):

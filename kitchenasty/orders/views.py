@@ -66,6 +66,7 @@ def item_out(i: Any, options: list[OrderItemOptionOut]) -> OrderItemOut:
         prep_state=i.prep_state,
         prep_version=i.prep_version,
         prep_changed_at=iso(i.prep_changed_at),
+        station_id=i.station_id,
     )
 
 

@@ -20,6 +20,7 @@ from sqlalchemy import select
 
 from kitchenasty.core.audit import AuditEntry
 from kitchenasty.coupons.schemas import CouponIn
+from kitchenasty.kitchen.schemas import StationIn
 from kitchenasty.menu.schemas import AllergenIn, CategoryIn, MealtimeIn, MenuItemIn
 from kitchenasty.services import Services
 from tests.factories import bearer, make_customer, make_staff
@@ -58,6 +59,10 @@ async def _item(services: Services) -> str:
     category = await _category(services)
     item = MenuItemIn(name="Risotto", slug="risotto", price=Decimal("14.50"), category_id=category)
     return (await services.menu.create_item(item)).id
+
+
+async def _station(services: Services) -> str:
+    return (await services.stations.create_station(StationIn(name="Grill"))).id
 
 
 async def _location(client: AsyncTestClient[Litestar], headers: dict[str, str]) -> str:
@@ -467,6 +472,16 @@ SCENARIOS: dict[tuple[str, str], Scenario] = {
     ("PUT", "/api/settings/payment"): _settings("payment", {"cashEnabled": False}),
     ("PUT", "/api/settings/review"): _settings("review", {"autoApprove": True}),
     ("PUT", "/api/settings/advanced"): _settings("advanced", {"maintenanceMessage": "Back soon"}),
+    ("POST", "/api/stations"): Scenario(
+        "station", lambda c, s, h: c.post("/api/stations", headers=h, json={"name": "Bar"})
+    ),
+    ("PATCH", "/api/stations/{station_id:str}"): Scenario(
+        "station",
+        lambda c, s, h: _then(_station(s), lambda i: c.patch(f"/api/stations/{i}", headers=h, json={"name": "Taps"})),
+    ),
+    ("DELETE", "/api/stations/{station_id:str}"): Scenario(
+        "station", lambda c, s, h: _then(_station(s), lambda i: c.delete(f"/api/stations/{i}", headers=h))
+    ),
 }
 
 

@@ -10,9 +10,12 @@ from typing import Any
 import httpx
 from websockets.asyncio.client import ClientConnection, connect
 
+from tests.realtime.fixtures import data_dir, http, server, world, world_template
 from tests.realtime.helpers import World, cookie, move, place
 from tests.realtime.test_rooms import nothing_more, receive
 from tests.servers import UvicornThread
+
+__all__ = ["data_dir", "http", "server", "world", "world_template"]  # the live-room fixtures these tests use
 
 
 def staff(world: World) -> dict[str, str]:

@@ -125,7 +125,9 @@ function ring() {
   rounds += 1;
   document.body.dataset.alerts = String(rounds);
   chime();
-  if (typeof navigator.vibrate === "function") {
+  // Browsers refuse (and log) a vibration before the first tap on the page: ask only after one.
+  const tapped = !navigator.userActivation || navigator.userActivation.hasBeenActive;
+  if (typeof navigator.vibrate === "function" && tapped) {
     try {
       navigator.vibrate([300, 150, 300]);
     } catch {

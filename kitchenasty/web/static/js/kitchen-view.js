@@ -44,7 +44,7 @@ export async function loadStations(onChange, say) {
   const select = $("#station-select");
   view.stations = response.ok && Array.isArray(response.data) ? response.data.filter((s) => s.active) : [];
   select.replaceChildren(
-    el("option", { value: "", text: "All stations (expo)" }),
+    el("option", { value: "", text: "All (expo)" }),
     ...view.stations.map((s) => el("option", { value: s.slug, text: s.name })),
   );
   view.station = view.stations.find((s) => s.slug === view.slug) || null;

@@ -385,7 +385,15 @@ function card(order) {
           text: label,
         })
       : el("span", { class: "ticket-saving", text: order.busy ? "Saving…" : "" }),
-    order.status === "PENDING"
+    unacked
+      ? el("button", {
+          type: "button",
+          class: "btn btn-ack",
+          dataset: { action: "ack", id: order.id, focusKey: `${order.id}:ack` },
+          "aria-label": `Seen: acknowledge order #${order.orderNumber}`,
+          text: "Seen",
+        })
+      : order.status === "PENDING"
       ? null
       : el("button", {
           type: "button",
@@ -419,17 +427,9 @@ function card(order) {
         { class: "ticket-head" },
         ticketNumber(order),
         el("span", { class: `badge badge-${order.orderType.toLowerCase()}`, text: typeLabel(order) }),
+        el("span", { class: "ticket-who", "aria-hidden": "true", text: order.customerName || order.guestName || "Guest" }),
         el("span", { class: "timer", dataset: { since, scheduled: order.scheduledAt ? "1" : "" }, "aria-label": "Order age" }),
       ),
-      unacked
-        ? el("button", {
-            type: "button",
-            class: "btn btn-ack",
-            dataset: { action: "ack", id: order.id, focusKey: `${order.id}:ack` },
-            "aria-label": `Acknowledge order #${order.orderNumber}`,
-            text: "Acknowledge",
-          })
-        : null,
       fresh ? el("p", { class: "ticket-new", text: "NEW" }) : null,
       el("p", { class: "ticket-customer", text: order.customerName || order.guestName || "Guest" }),
       order.scheduledAt ? el("p", { class: "ticket-scheduled", text: `Scheduled for ${formatTime(order.scheduledAt)}` }) : null,

@@ -45,7 +45,7 @@ let socket = null;
 async function boot() {
   setupSound();
   setupAlert(config.alertRepeatSeconds);
-  setupView(render);
+  setupView(redraw);
   setupDone({ board, onLeave: render });
   $("#login-form").addEventListener("submit", login);
   $("#logout-btn").addEventListener("click", logout);
@@ -107,7 +107,7 @@ function startBoard(user) {
   board.hidden = doneOpen();
   $("#kds-views").hidden = false;
   $("#logout-btn").hidden = false;
-  loadStations(render, showToast);
+  loadStations(redraw, showToast);
   $("#kds-user").textContent = user ? user.name : "";
   socket = new LiveSocket("/api/ws/kitchen", {
     onSnapshot: applySnapshot,
@@ -144,7 +144,7 @@ function applySnapshot(list) {
   state.orders = next;
   const first = !state.loadedOnce;
   state.loadedOnce = true;
-  announce(arrivals);
+  announce(arrivals, { ring: false });
   // After a (re)connect the alert resumes at once if unacknowledged orders are in the snapshot.
   updateAlert(first || arrivals.length > 0);
   render();
@@ -308,7 +308,8 @@ async function advance(id, target) {
   if (response.ok && response.data && response.data.id) {
     applyOrder(response.data);
   } else if (!response.ok) {
-    state.orders.set(id, before);
+    const now = state.orders.get(id);
+    state.orders.set(id, { ...before, acknowledgedAt: (now && now.acknowledgedAt) || before.acknowledgedAt });
     showToast(`Order #${before.orderNumber} was not changed: ${response.error}`);
     if (response.status === 401) showLogin("Your session has ended: log in again.");
     else if (response.status !== 0 && socket) socket.resync(); // our picture was out of date: take a fresh one
@@ -454,12 +455,18 @@ function ticketNumber(order) {
 
 // ------------------------------------------------------------------ the new-order highlight and alert
 
-function announce(orders) {
+function announce(orders, { ring = true } = {}) {
   const shown = orders.filter(visible);
   const now = Date.now();
   for (const order of shown) state.fresh.set(order.id, now);
   if (shown.length) document.body.dataset.lastArrival = shown[shown.length - 1].orderNumber;
-  updateAlert(shown.some((order) => !order.acknowledgedAt));
+  if (ring) updateAlert(shown.some((order) => !order.acknowledgedAt));
+}
+
+/** The station changed (or became known): the alert counts what this screen shows. */
+function redraw() {
+  updateAlert();
+  render();
 }
 
 /** The alert rings while an order shown on this screen is unacknowledged; `arrived` rings at once. */

@@ -127,11 +127,12 @@ class OrderItemOut(msgspec.Struct, kw_only=True, rename="camel"):
     subtotal: float
     comment: str | None
     options: list[OrderItemOptionOut]
-    prep_state: PrepState
+    prep_state: PrepState = "QUEUED"
     """The item's preparation on the kitchen line: QUEUED, PREPARING or DONE."""
-    prep_version: int
-    """Rises by one per change of `prepState`: what a change sends back as `expectedVersion`."""
-    prep_changed_at: str | None
+    prep_version: int = 0
+    """Rises by one per change of `prepState`: what a change sends back as `expectedVersion`. (Defaults: events
+    recorded before the kitchen line read back as they were.)"""
+    prep_changed_at: str | None = None
     station_id: str | None = None
     """The kitchen station that prepares this line (set when the order was placed); None: expo only."""
 
@@ -190,9 +191,9 @@ class OrderOut(msgspec.Struct, kw_only=True, rename="camel"):
     items: list[OrderItemOut]
     created_at: str
     updated_at: str
-    acknowledged_at: str | None
+    acknowledged_at: str | None = None
     """When a staff member acknowledged the new order on a kitchen display (null: its alert still repeats)."""
-    acknowledged_by: str | None
+    acknowledged_by: str | None = None
     """The id of the staff member who acknowledged it."""
 
 
@@ -265,7 +266,7 @@ class ItemPrepOut(msgspec.Struct, kw_only=True, rename="camel"):
 
     id: str
     order_id: str
-    prep_state: PrepState
+    prep_state: PrepState = "QUEUED"
     prep_version: int
     prep_changed_at: str | None
 

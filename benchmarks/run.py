@@ -5,7 +5,8 @@
 
 Workloads (see benchmarks/README.md): (a) order placement at 1 and 16 clients, (b) status changes fanned out to
 5 kitchen + 500 order-room sockets and the end-to-end latency to an order room, (c) whole-menu read (200 items),
-(d) one event to 1,000 kitchen subscribers and a burst, (e) server RSS at the end. Baselines: a bare Litestar JSON
+(d) one event to 1,000 kitchen subscribers and a burst, (e) server RSS at the end, (g) item taps on the kitchen
+line (`--only g`; benchmarks/kitchen_line.py). Baselines: a bare Litestar JSON
 endpoint on the same server settings (benchmarks/bare_app.py) and raw sqlite3 inserts of the same rows.
 """
 
@@ -446,6 +447,15 @@ def run_once(only: set[str], seconds: float) -> dict[str, Any]:
                 "ratio_x16_vs_bare": status["load"].rps / bare_rps,
             }
             rss["b"] = server.rss_mb()
+    if "g" in only:
+        from benchmarks.kitchen_line import workload_prep
+
+        with seeded_server(20) as (server, api, menu):
+            kitchens = WsClients(server, kitchen=5, token=api.token)
+            prep = workload_prep(server, api, menu, seconds, kitchens)
+            kitchens.stop()
+            out["g_prep"] = {**prep.as_dict(), "ratio_x16_vs_bare": prep.rps / bare_rps}
+            rss["g"] = server.rss_mb()
     if "d" in only:
         with seeded_server(20) as (server, api, menu):
             out["d_burst"] = workload_burst(server, api, menu)
@@ -487,6 +497,10 @@ def print_table(runs: list[dict[str, Any]]) -> None:
         ("(b) fan-out deliveries", ["b_status", "fanout", "deliveries"], ""),
         ("(b) e2e to order room p50 ms", ["b_status", "e2e_ms", "p50"], ""),
         ("(b) e2e to order room p99 ms", ["b_status", "e2e_ms", "p99"], "<= 50"),
+        ("(g) item taps x16 /s", ["g_prep", "rps"], ""),
+        ("(g) item taps x16 vs bare", ["g_prep", "ratio_x16_vs_bare"], ""),
+        ("(g) item taps x16 p99 ms", ["g_prep", "p99_ms"], ""),
+        ("(g) item taps x16 errors", ["g_prep", "errors"], "0"),
         ("(c) menu read /s", ["c_menu", "rps"], ""),
         ("(c) menu read vs bare", ["c_menu", "ratio_vs_bare"], ">= 0.30"),
         ("(c) menu p99 ms", ["c_menu", "p99_ms"], ""),
@@ -509,7 +523,9 @@ def print_table(runs: list[dict[str, Any]]) -> None:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--only", default="a,b,c,d", help="comma list of workloads: a,b,c,d (e is always reported)")
+    parser.add_argument(
+        "--only", default="a,b,c,d", help="comma list of workloads: a,b,c,d,g (e is always reported; g: item taps)"
+    )
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--seconds", type=float, default=10.0, help="duration of each wrk load")
     parser.add_argument("--json", type=Path, help="also write the raw results to this file")

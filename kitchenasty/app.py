@@ -38,6 +38,7 @@ def _domain_routes() -> list[Any]:
     from kitchenasty.customers.routes import ROUTES as customer_routes
     from kitchenasty.dashboard.routes import ROUTES as dashboard_routes
     from kitchenasty.developer.routes import ROUTES as developer_routes
+    from kitchenasty.kitchen.routes import ROUTES as kitchen_routes
     from kitchenasty.locations.routes import ROUTES as location_routes
     from kitchenasty.menu.routes import ROUTES as menu_routes
     from kitchenasty.menu.sockets import SOCKET_ROUTES as menu_socket_routes
@@ -62,6 +63,7 @@ def _domain_routes() -> list[Any]:
         *automation_routes,
         *developer_routes,
         *dashboard_routes,
+        *kitchen_routes,
         *report_routes,
         *web_routes,
         *admin_routes,

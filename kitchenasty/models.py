@@ -15,6 +15,7 @@ MODEL_MODULES = (
     "kitchenasty.auth.models",
     "kitchenasty.settings.models",
     "kitchenasty.menu.models",
+    "kitchenasty.kitchen.models",
     "kitchenasty.coupons.models",
     "kitchenasty.orders.models",
     "kitchenasty.reservations.models",

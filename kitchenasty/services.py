@@ -23,13 +23,17 @@ from kitchenasty.coupons.service import CouponService, redemptions_of_customer
 from kitchenasty.customers.service import CustomerService
 from kitchenasty.dashboard.service import DashboardService
 from kitchenasty.developer.service import AuditService, MetricsService
+from kitchenasty.kitchen import queries as kitchen_queries
+from kitchenasty.kitchen.events import StationsChanged
+from kitchenasty.kitchen.service import StationService
 from kitchenasty.locations.service import LocationChanged, LocationService
 from kitchenasty.menu import queries as menu_queries
 from kitchenasty.menu.events import MenuChanged
 from kitchenasty.menu.rooms import MenuRooms
 from kitchenasty.menu.service import MenuService
 from kitchenasty.orders import queries as order_queries
-from kitchenasty.orders.events import OrderCreated, OrderStatusChanged
+from kitchenasty.orders.events import OrderAcknowledged, OrderCreated, OrderItemPrepChanged, OrderStatusChanged
+from kitchenasty.orders.kitchen import KitchenService
 from kitchenasty.orders.rooms import OrderRooms
 from kitchenasty.orders.service import OrderService
 from kitchenasty.reports.service import ReportService
@@ -62,6 +66,7 @@ class Services:
     menu: MenuService
     coupons: CouponService
     orders: OrderService
+    kitchen: KitchenService
     automation: AutomationService
     audit: AuditService
     dashboard: DashboardService
@@ -69,6 +74,7 @@ class Services:
     request_metrics: MetricsService
     reports: ReportService
     reservations: ReservationService
+    stations: StationService
 
 
 def build_services(boot: BootSettings, db: Database | None = None) -> Services:
@@ -85,6 +91,7 @@ def build_services(boot: BootSettings, db: Database | None = None) -> Services:
     coupons = CouponService(db, settings)
     reservations = ReservationService(db, settings)
     dependents = _dependents(reservations)
+    orders = OrderService(db, settings, coupons)
     metrics = RequestMetrics()
     services = Services(
         boot=boot,
@@ -101,7 +108,8 @@ def build_services(boot: BootSettings, db: Database | None = None) -> Services:
         locations=LocationService(db, settings, dependents),
         menu=MenuService(db, settings, dependents),
         coupons=coupons,
-        orders=OrderService(db, settings, coupons),
+        orders=orders,
+        kitchen=KitchenService(db, orders, settings),
         automation=AutomationService(db, settings, boot),
         audit=AuditService(db, settings),
         dashboard=DashboardService(db, settings),
@@ -109,6 +117,7 @@ def build_services(boot: BootSettings, db: Database | None = None) -> Services:
         request_metrics=MetricsService(db, metrics),
         reports=ReportService(db, settings),
         reservations=reservations,
+        stations=StationService(db, dependents),
     )
     _subscribe(services)
     audit.mask_json_columns("site_settings", settings_audit_changes)
@@ -122,7 +131,7 @@ def _subscribe(services: Services) -> None:
     bus.subscribe(SessionsEnded, services.sessions.forget)
     bus.subscribe(SettingsChanged, lambda _event: services.settings.invalidate())
     bus.subscribe(SettingsChanged, services.automation.on_settings_changed)
-    for catalog_change in (MenuChanged, LocationChanged):
+    for catalog_change in (MenuChanged, LocationChanged, StationsChanged):
         bus.subscribe(catalog_change, services.orders.catalog.clear)
     for menu_change in (MenuChanged, LocationChanged, SettingsChanged):
         bus.subscribe(menu_change, services.menu.on_menu_event)
@@ -136,6 +145,8 @@ def subscribe_rooms(services: Services, publisher: RoomPublisher) -> None:
     rooms = OrderRooms(publisher)
     services.bus.subscribe(OrderCreated, rooms.on_created)
     services.bus.subscribe(OrderStatusChanged, rooms.on_status_changed)
+    services.bus.subscribe(OrderItemPrepChanged, rooms.on_prep_changed)
+    services.bus.subscribe(OrderAcknowledged, rooms.on_acknowledged)
     menu_rooms = MenuRooms(publisher)
     for menu_change in (MenuChanged, LocationChanged):  # open storefronts read their menu again
         services.bus.subscribe(menu_change, menu_rooms.on_changed)
@@ -165,6 +176,7 @@ def _dependents(reservations: ReservationService) -> Dependents:
     )
     links.after_update("table", reservations.table_changed)
     links.uses("menu_item", order_queries.any_order_of_item)
+    links.finds("station", kitchen_queries.station_exists)
     links.counts("location", "orders", order_queries.orders_per_location)
     links.counts("location", "menuItems", menu_queries.items_per_location)
     links.before_delete("location", menu_queries.retire_location_rows)

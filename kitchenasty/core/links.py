@@ -33,11 +33,22 @@ class Dependents:
         self._summaries: dict[tuple[str, str], Summariser] = {}
         self._holders: dict[str, dict[str, Holder]] = defaultdict(dict)
         self._after_update: dict[str, list[UpdateHook]] = defaultdict(list)
+        self._finders: dict[str, UseCheck] = {}
 
     def uses(self, kind: str, check: UseCheck, refusal: str | None = None) -> None:
         """`check(session, row_id)` tells whether rows of another domain point at this `kind` of row; `refusal` is
         the sentence that refuses deleting such a row (the owner's own sentence when None)."""
         self._uses[kind].append((check, refusal))
+
+    def finds(self, kind: str, finder: UseCheck) -> None:
+        """`finder(session, row_id)` tells whether a row of `kind` (owned by a domain above) exists, so a domain
+        underneath can check a reference to it (a menu item sent to a kitchen station)."""
+        self._finders[kind] = finder
+
+    async def found(self, session: Any, kind: str, row_id: str) -> bool:
+        """Whether the row exists; False when no domain answers for `kind`."""
+        finder = self._finders.get(kind)
+        return finder is not None and await finder(session, row_id)
 
     def counts(self, kind: str, name: str, counter: Counter) -> None:
         """`counter(session, ids)` counts, per id, the rows of another domain that point at this `kind` of row."""

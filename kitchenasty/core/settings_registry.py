@@ -312,6 +312,25 @@ SITE_SETTINGS: tuple[SettingSpec, ...] = (
         minimum=1,
         maximum=24 * 60,
     ),
+    _site(
+        "orders",
+        "kitchenAlertRepeatSeconds",
+        "int",
+        15,
+        "Kitchen display: a new order's chime repeats this often (seconds) until a staff member acknowledges it.",
+        minimum=1,
+        maximum=600,
+    ),
+    _site(
+        "orders",
+        "kitchenRecallMinutes",
+        "int",
+        5,
+        "Kitchen display: how long (minutes) the last change to an order (an item's state or the order's status) "
+        "can be recalled.",
+        minimum=1,
+        maximum=60,
+    ),
     # reservations
     _site("reservations", "enabled", "bool", True, "Accept table reservations online (staff can always book)."),
     _site(

@@ -56,6 +56,9 @@ class MenuItem(IdMixin, TimestampMixin, Base):
         ForeignKey("categories.id", ondelete="RESTRICT"), nullable=False, index=True
     )
     location_id: Mapped[str | None] = mapped_column(ForeignKey("locations.id", ondelete="SET NULL"), index=True)
+    # The kitchen line (issue 15): the station that prepares this item, overriding its category's station; None
+    # follows the category (`kitchen.checks.resolve_station`). Written here, validated through `core.links`.
+    station_id: Mapped[str | None] = mapped_column(ForeignKey("stations.id", ondelete="SET NULL"), index=True)
 
     options: Mapped[list[MenuOption]] = relationship(
         back_populates="menu_item", cascade="all, delete-orphan", order_by="MenuOption.sort_order"

@@ -343,7 +343,16 @@ async def item_slugs_from(session: AsyncSession, prefix: str) -> set[str]:
     return set(await session.scalars(select(MenuItem.slug).where(MenuItem.slug.like(needle, escape="\\"))))
 
 
-_COPIED = ("description", "price_cents", "image", "sort_order", "track_stock", "order_type", "category_id")
+_COPIED = (
+    "description",
+    "price_cents",
+    "image",
+    "sort_order",
+    "track_stock",
+    "order_type",
+    "category_id",
+    "station_id",
+)
 
 
 async def copy_item(session: AsyncSession, source: MenuItem, **columns: Any) -> MenuItem:

@@ -200,6 +200,8 @@ class MenuItemIn(msgspec.Struct, kw_only=True, forbid_unknown_fields=True, renam
     options: OptionList = []
     allergen_ids: IdList = []
     mealtime_ids: IdList = []
+    station_id: Id | None = None
+    """The kitchen station that prepares it; None follows its category's station."""
 
 
 class MenuItemUpdateIn(msgspec.Struct, kw_only=True, forbid_unknown_fields=True, rename="camel"):
@@ -224,6 +226,7 @@ class MenuItemUpdateIn(msgspec.Struct, kw_only=True, forbid_unknown_fields=True,
     options: OptionList | msgspec.UnsetType = msgspec.UNSET
     allergen_ids: IdList | msgspec.UnsetType = msgspec.UNSET
     mealtime_ids: IdList | msgspec.UnsetType = msgspec.UNSET
+    station_id: Id | msgspec.UnsetType | None = msgspec.UNSET
 
 
 class OptionValueOut(msgspec.Struct, kw_only=True, rename="camel"):
@@ -287,6 +290,7 @@ class MenuItemListOut(msgspec.Struct, kw_only=True, rename="camel"):
     counts: Counts = msgspec.field(name="_count")
     created_at: str
     updated_at: str
+    station_id: str | None = None
 
 
 class MenuItemOut(msgspec.Struct, kw_only=True, rename="camel"):
@@ -313,6 +317,7 @@ class MenuItemOut(msgspec.Struct, kw_only=True, rename="camel"):
     mealtimes: list[MealtimeRef]
     created_at: str
     updated_at: str
+    station_id: str | None = None
 
 
 class ItemFilter(msgspec.Struct, kw_only=True, frozen=True):

@@ -148,6 +148,11 @@ class MenuService:
         if location_id is not None and not await queries.location_exists(session, location_id):
             raise ValidationFailed("Location not found", code="LOCATION_NOT_FOUND")
 
+    async def _check_station(self, session: AsyncSession, station_id: str | None) -> None:
+        """A station an item is sent to must exist (the kitchen domain answers, through `core.links`)."""
+        if station_id is not None and not await self.dependents.found(session, "station", station_id):
+            raise field_refusal("stationId", "This station does not exist; choose another one", "STATION_NOT_FOUND")
+
     @staticmethod
     async def _check_category(session: AsyncSession, category_id: str) -> None:
         if await queries.category(session, category_id) is None:
@@ -360,6 +365,7 @@ class MenuService:
         specs = checks.option_specs(data.options, price)
         await self._check_category(session, data.category_id)
         await self._check_location(session, data.location_id)
+        await self._check_station(session, data.station_id)
         allergens = await self._fetch_all(session, Allergen, data.allergen_ids, "Allergen")
         mealtimes = await self._fetch_all(session, Mealtime, data.mealtime_ids, "Mealtime")
         checks.check_no_ids(data.options)
@@ -382,6 +388,7 @@ class MenuService:
             order_type=data.order_type,
             category_id=data.category_id,
             location_id=data.location_id,
+            station_id=data.station_id,
         )
         notify(session, MenuChanged())
         return item
@@ -403,6 +410,8 @@ class MenuService:
                     await self._check_category(session, fields["category_id"])
                 if "location_id" in fields:
                     await self._check_location(session, fields["location_id"])
+                if "station_id" in fields:
+                    await self._check_station(session, fields["station_id"])
                 if "allergen_ids" in fields:
                     fields["allergens"] = await self._fetch_all(
                         session, Allergen, fields.pop("allergen_ids"), "Allergen"

@@ -208,6 +208,7 @@ def item_list_out(
         counts=Counts(options=options, allergens=allergens, mealtimes=mealtimes),
         created_at=iso(item.created_at) or "",
         updated_at=iso(item.updated_at) or "",
+        station_id=item.station_id,
     )
 
 
@@ -235,6 +236,7 @@ def item_out(item: Any, category_name: str, hidden: Collection[str]) -> MenuItem
         mealtimes=[mealtime_ref(m) for m in item.mealtimes],
         created_at=iso(item.created_at) or "",
         updated_at=iso(item.updated_at) or "",
+        station_id=item.station_id,
     )
 
 

@@ -22,3 +22,27 @@ class OrderStatusChanged(DomainEvent, frozen=True):
     name = "order.statusChanged"
     order: OrderOut
     previous_status: str
+
+
+class OrderItemPrepChanged(DomainEvent, frozen=True):
+    """An item's preparation state changed (a tap, or a recall: `recalled`). Compact: the kitchen room's screens
+    hold the order already. `orderStatus` is the order's status after the change (a change that moved the order
+    is followed by its own `order.statusChanged`)."""
+
+    name = "orderItem.prepChanged"
+    order_id: str
+    item_id: str
+    state: str
+    version: int
+    changed_at: str
+    order_status: str
+    recalled: bool = False
+
+
+class OrderAcknowledged(DomainEvent, frozen=True):
+    """A staff member acknowledged a new order: every kitchen display stops its alert for it."""
+
+    name = "order.acknowledged"
+    order_id: str
+    acknowledged_at: str
+    acknowledged_by: str

@@ -44,6 +44,10 @@ class Order(IdMixin, TimestampMixin, Base):
     """The restaurant-local day and hour the order was placed in: its bucket in the rollups, fixed at placement
     (a later change of time zone does not move it)."""
     local_hour: Mapped[int] = mapped_column(Integer, nullable=False, default=0)
+    # The kitchen line (issue 15): when a staff member acknowledged the new order (its alert repeats on every
+    # kitchen display until then) and who did (a staff id).
+    acknowledged_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    acknowledged_by: Mapped[str | None] = mapped_column(String(32))
 
     items: Mapped[list[OrderItem]] = relationship(
         back_populates="order", cascade="all, delete-orphan", order_by="OrderItem.position"
@@ -72,6 +76,15 @@ class OrderItem(IdMixin, Base):
     comment: Mapped[str | None] = mapped_column(Text)
     stock_taken: Mapped[int] = mapped_column(Integer, nullable=False, default=0)
     """How many units this line took from the item's stock (given back if the order is cancelled)."""
+    # The kitchen line (issue 15): the item's own preparation state (QUEUED -> PREPARING -> DONE), changed by
+    # compare-and-set on `prep_version` (+1 per change), and when it last changed.
+    prep_state: Mapped[str] = mapped_column(String(16), nullable=False, default="QUEUED", server_default="QUEUED")
+    prep_version: Mapped[int] = mapped_column(Integer, nullable=False, default=0, server_default="0")
+    prep_changed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    # The kitchen line (issue 15): the station that prepares this line, resolved when the order was placed (a
+    # later change of stations does not move it); None: the expo view only. No foreign key: a deleted station
+    # leaves its old orders as they were.
+    station_id: Mapped[str | None] = mapped_column(String(32))
 
     order: Mapped[Order] = relationship(back_populates="items")
     options: Mapped[list[OrderItemOption]] = relationship(
@@ -109,6 +122,33 @@ class OrderStatusChange(IdMixin, Base):
     actor_id: Mapped[str | None] = mapped_column(String(32))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), nullable=False, default=utcnow)
     reason: Mapped[str | None] = mapped_column(String(200))
+
+
+class KitchenMove(IdMixin, Base):
+    """The kitchen's undo log (`POST /api/orders/{id}/recall`; a plain status change is not logged here, the status
+    history is its record). `kind`:
+
+    - `item`: one tap on an item: its state before and after, its `prep_version` after, and the order's status
+      before and after (they differ when the tap moved the order by itself); `recalled_at` once undone.
+    - `auto`: a status history row such a tap wrote (`status_change_id`): not a move of its own.
+    - `recall`: a status history row a recall wrote (`status_change_id`), and the one it undid (`undone_change_id`).
+    """
+
+    __tablename__ = "kitchen_moves"
+
+    order_id: Mapped[str] = mapped_column(ForeignKey("orders.id", ondelete="CASCADE"), nullable=False, index=True)
+    kind: Mapped[str] = mapped_column(String(8), nullable=False)
+    item_id: Mapped[str | None] = mapped_column(String(32))
+    from_state: Mapped[str | None] = mapped_column(String(16))
+    to_state: Mapped[str | None] = mapped_column(String(16))
+    item_version: Mapped[int | None] = mapped_column(Integer)
+    from_status: Mapped[str | None] = mapped_column(String(20))
+    to_status: Mapped[str | None] = mapped_column(String(20))
+    status_change_id: Mapped[str | None] = mapped_column(String(32))
+    undone_change_id: Mapped[str | None] = mapped_column(String(32))
+    actor_id: Mapped[str | None] = mapped_column(String(32))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), nullable=False, default=utcnow)
+    recalled_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
 
 
 class OrderCounter(Base):

@@ -79,6 +79,10 @@ _ITEMS_OF = (
         items_t.c.unit_price_cents,
         items_t.c.subtotal_cents,
         items_t.c.comment,
+        items_t.c.prep_state,
+        items_t.c.prep_version,
+        items_t.c.prep_changed_at,
+        items_t.c.station_id,
     )
     .where(items_t.c.order_id.in_(bindparam("ids", expanding=True)))
     .order_by(items_t.c.order_id, items_t.c.position)

@@ -22,6 +22,7 @@ from kitchenasty.core.guards import (
 )
 from kitchenasty.core.http import IdempotencyKey, LimitQuery, PageQuery, created_or_replayed
 from kitchenasty.core.openapi import errors
+from kitchenasty.orders.kitchen_routes import ROUTES as KITCHEN_LINE_ROUTES
 from kitchenasty.orders.schemas import (
     OrderDeliveryOut,
     OrderIn,
@@ -201,4 +202,4 @@ async def customer_orders(
     return page(items, page=params.page, limit=params.limit, total=total)
 
 
-ROUTES: list[Any] = [OrderController, customer_orders]
+ROUTES: list[Any] = [OrderController, customer_orders, *KITCHEN_LINE_ROUTES]

@@ -77,6 +77,19 @@ class OrderIn(msgspec.Struct, kw_only=True, rename="camel"):
     payment_method: Literal["CASH"] = "CASH"
 
 
+PrepState = Literal["QUEUED", "PREPARING", "DONE"]
+PREP_STATES: tuple[str, ...] = get_args(PrepState)
+
+
+class PrepIn(msgspec.Struct, kw_only=True, forbid_unknown_fields=True, rename="camel"):
+    """`PATCH /api/orders/{id}/items/{itemId}/prep`: the state wanted and what the screen saw (one of the two):
+    `expectedVersion` (the item's `prepVersion`) or `from` (its `prepState`)."""
+
+    state: PrepState
+    expected_version: Annotated[int, msgspec.Meta(ge=0, le=2**31 - 1)] | None = None
+    from_state: PrepState | None = msgspec.field(default=None, name="from")
+
+
 REASON_MAX_CHARS = 200
 
 
@@ -114,6 +127,14 @@ class OrderItemOut(msgspec.Struct, kw_only=True, rename="camel"):
     subtotal: float
     comment: str | None
     options: list[OrderItemOptionOut]
+    prep_state: PrepState = "QUEUED"
+    """The item's preparation on the kitchen line: QUEUED, PREPARING or DONE."""
+    prep_version: int = 0
+    """Rises by one per change of `prepState`: what a change sends back as `expectedVersion`. (Defaults: events
+    recorded before the kitchen line read back as they were.)"""
+    prep_changed_at: str | None = None
+    station_id: str | None = None
+    """The kitchen station that prepares this line (set when the order was placed); None: expo only."""
 
 
 class PartyRef(msgspec.Struct, kw_only=True):
@@ -170,6 +191,10 @@ class OrderOut(msgspec.Struct, kw_only=True, rename="camel"):
     items: list[OrderItemOut]
     created_at: str
     updated_at: str
+    acknowledged_at: str | None = None
+    """When a staff member acknowledged the new order on a kitchen display (null: its alert still repeats)."""
+    acknowledged_by: str | None = None
+    """The id of the staff member who acknowledged it."""
 
 
 class QuoteLineOut(msgspec.Struct, kw_only=True, rename="camel"):
@@ -230,3 +255,33 @@ class OrderDeliveryOut(msgspec.Struct, kw_only=True, rename="camel"):
     next_attempt_at: str | None
     created_at: str
     sent_at: str | None
+
+
+# ---------------------------------------------------------------- the kitchen line
+
+
+class ItemPrepOut(msgspec.Struct, kw_only=True, rename="camel"):
+    """An item's preparation state as it is now (also the `details[0]` of a 409 `ITEM_CHANGED`, so the screen
+    that lost the race shows what won)."""
+
+    id: str
+    order_id: str
+    prep_state: PrepState = "QUEUED"
+    prep_version: int
+    prep_changed_at: str | None
+
+
+class PrepChangeOut(msgspec.Struct, kw_only=True, rename="camel"):
+    """`PATCH /api/orders/{id}/items/{itemId}/prep`: the item after the change and the order's status after it
+    (PREPARING when the first item started on a CONFIRMED order, READY when the last one was done)."""
+
+    item: ItemPrepOut
+    order_status: OrderStatus
+
+
+class AcknowledgedOut(msgspec.Struct, kw_only=True, rename="camel"):
+    """`POST /api/orders/{id}/acknowledge`: who acknowledged the new order, and when (the first to do so)."""
+
+    order_id: str
+    acknowledged_at: str
+    acknowledged_by: str

@@ -32,6 +32,7 @@ from kitchenasty.core.money import to_basis_points, to_cents
 from kitchenasty.core.schema import new_id, utcnow
 from kitchenasty.core.security import Principal, constant_time_equals
 from kitchenasty.coupons.service import AppliedCoupon, CouponService, customer_key
+from kitchenasty.kitchen import queries as kitchen_queries
 from kitchenasty.locations.hours import Closure, DayHours
 from kitchenasty.menu import queries as menu_queries
 from kitchenasty.orders import checks, export, queries
@@ -152,6 +153,14 @@ class OrderService:
                 menu[item_id] = dataclasses.replace(menu[item_id], stock_qty=fresh.get(item_id, 0))
         return menu, windows
 
+    def _stations(self, session: Session, req: OrderRequest) -> dict[str, str]:
+        """menu item id -> kitchen station, kept in the catalog (dropped on a menu, location or station change)."""
+        catalog = self.catalog if req.use_catalog else Catalog()
+        routes: dict[str, str] | None = catalog.get("stations")
+        if routes is None:
+            routes = catalog.put("stations", kitchen_queries.station_map(session))
+        return routes
+
     def _plan(self, session: Session, req: OrderRequest) -> _Plan:
         customer = None
         if req.customer_id is not None:
@@ -247,8 +256,10 @@ class OrderService:
             "updated_at": now,
             "local_day": day,
             "local_hour": now.astimezone(req.cfg.tz).hour,
+            "acknowledged_at": None,
+            "acknowledged_by": None,
         }
-        items, options = _line_rows(order_id, plan.lines)
+        items, options = _line_rows(order_id, plan.lines, self._stations(session, req))
         queries.insert_order(session, order, items, options)
         if plan.coupon is not None:
             self.coupons.redeem_in(session, plan.coupon, order_id=order_id, now=now)
@@ -320,6 +331,45 @@ class OrderService:
             menu_queries.give_stock(session, menu_item_id, quantity)
         self.coupons.release_in(session, order_id=order_id)
 
+    def apply_move(
+        self,
+        session: Session,
+        order_id: str,
+        current: Any,
+        status: str,
+        principal: Principal,
+        reason: str | None,
+        now: Any,
+    ) -> str:
+        """Write a move checked by the caller (also `orders.kitchen`'s automatic moves and recalls): compare-and-set
+        (the rollups follow by trigger), release, history and audit rows. Returns the history row's id; the caller
+        records the event."""
+        previous = current.status
+        if not queries.move_status(session, order_id, previous, status, now):
+            raise Conflict("The order changed meanwhile; please reload it", code="ORDER_CHANGED")
+        if status == "CANCELLED":
+            self._release(session, order_id)
+        change_id = new_id()
+        queries.insert_status_change(
+            session,
+            {
+                "id": change_id,
+                "order_id": order_id,
+                "from_status": previous,
+                "to_status": status,
+                "actor_type": principal.type,
+                "actor_id": principal.id,
+                "created_at": now,
+                "reason": reason,
+            },
+        )
+        if principal.is_staff:
+            changes: dict[str, list[Any]] = {"status": [previous, status]}
+            if reason is not None:
+                changes["reason"] = [None, reason]
+            audit.record(session, action="update", entity="order", entity_id=order_id, changes=changes)
+        return change_id
+
     async def change_status(
         self, order_id: str, status: str, principal: Principal, reason: str | None = None
     ) -> OrderOut:
@@ -340,29 +390,7 @@ class OrderService:
                 owner_id=current.customer_id,
                 caller_id=principal.id,
             )
-            now = utcnow()
-            if not queries.move_status(session, order_id, previous, status, now):
-                raise Conflict("The order changed meanwhile; please reload it", code="ORDER_CHANGED")
-            if status == "CANCELLED":
-                self._release(session, order_id)
-            queries.insert_status_change(
-                session,
-                {
-                    "id": new_id(),
-                    "order_id": order_id,
-                    "from_status": previous,
-                    "to_status": status,
-                    "actor_type": principal.type,
-                    "actor_id": principal.id,
-                    "created_at": now,
-                    "reason": reason,
-                },
-            )
-            if principal.is_staff:
-                changes: dict[str, list[Any]] = {"status": [previous, status]}
-                if reason is not None:
-                    changes["reason"] = [None, reason]
-                audit.record(session, action="update", entity="order", entity_id=order_id, changes=changes)
+            self.apply_move(session, order_id, current, status, principal, reason, utcnow())
             out = queries.load_order(session, order_id)
             record(session, OrderStatusChanged(order=out, previous_status=previous))
             return out
@@ -525,8 +553,11 @@ class OrderService:
         return await self.db.run_read(read)
 
 
-def _line_rows(order_id: str, lines: list[Line]) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
-    """The `order_items` and `order_item_options` rows of an order's lines: the snapshot of what was ordered."""
+def _line_rows(
+    order_id: str, lines: list[Line], stations: dict[str, str]
+) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+    """The `order_items` and `order_item_options` rows of an order's lines: the snapshot of what was ordered (and
+    the station that prepares each line, from `stations`: menu item id -> station id)."""
     items: list[dict[str, Any]] = []
     options: list[dict[str, Any]] = []
     for position, ln in enumerate(lines):
@@ -543,6 +574,10 @@ def _line_rows(order_id: str, lines: list[Line]) -> tuple[list[dict[str, Any]], 
                 "subtotal_cents": ln.subtotal,
                 "comment": ln.comment,
                 "stock_taken": ln.stock_taken,
+                "prep_state": "QUEUED",
+                "prep_version": 0,
+                "prep_changed_at": None,
+                "station_id": stations.get(ln.menu_item_id),
             }
         )
         for opt_position, opt in enumerate(ln.options):

@@ -63,6 +63,10 @@ def item_out(i: Any, options: list[OrderItemOptionOut]) -> OrderItemOut:
         subtotal=from_cents(i.subtotal_cents),
         comment=i.comment,
         options=options,
+        prep_state=i.prep_state,
+        prep_version=i.prep_version,
+        prep_changed_at=iso(i.prep_changed_at),
+        station_id=i.station_id,
     )
 
 
@@ -105,6 +109,8 @@ def order_out(row: Any, items: list[OrderItemOut]) -> OrderOut:
         items=items,
         created_at=iso(row.created_at) or "",
         updated_at=iso(row.updated_at) or "",
+        acknowledged_at=iso(row.acknowledged_at),
+        acknowledged_by=row.acknowledged_by,
     )
 
 

@@ -116,6 +116,14 @@ SCREENS: tuple[AdminScreen, ...] = (
         description="Address, opening hours, holidays, busy mode and pausing orders, minimums, lead times and tables.",
     ),
     AdminScreen(
+        slug="stations",
+        title="Stations",
+        role=MANAGER,
+        module="stations",
+        group="Restaurant",
+        description="The kitchen line: which station (bar, grill…) prepares which categories; each station's display.",
+    ),
+    AdminScreen(
         slug="staff",
         title="Staff",
         role=SUPER_ADMIN,

@@ -96,7 +96,8 @@ async def kitchen_page(request: PageRequest, services: ServicesDep) -> Response[
     resolved = await services.settings.resolved()
     warn = int(resolved.get("orders.kitchenWarnMinutes"))
     late = max(int(resolved.get("orders.kitchenLateMinutes")), warn)
-    config = {"page": "kitchen", "warnMinutes": warn, "lateMinutes": late}
+    repeat = int(resolved.get("orders.kitchenAlertRepeatSeconds"))
+    config = {"page": "kitchen", "warnMinutes": warn, "lateMinutes": late, "alertRepeatSeconds": repeat}
     return await render(request, services, "kitchen.html", title="Kitchen display", config=config)
 
 

@@ -20,6 +20,7 @@ from sqlalchemy import select
 
 from kitchenasty.core.audit import AuditEntry
 from kitchenasty.coupons.schemas import CouponIn
+from kitchenasty.kitchen.schemas import StationIn
 from kitchenasty.menu.schemas import AllergenIn, CategoryIn, MealtimeIn, MenuItemIn
 from kitchenasty.services import Services
 from tests.factories import bearer, make_customer, make_staff
@@ -58,6 +59,10 @@ async def _item(services: Services) -> str:
     category = await _category(services)
     item = MenuItemIn(name="Risotto", slug="risotto", price=Decimal("14.50"), category_id=category)
     return (await services.menu.create_item(item)).id
+
+
+async def _station(services: Services) -> str:
+    return (await services.stations.create_station(StationIn(name="Grill"))).id
 
 
 async def _location(client: AsyncTestClient[Litestar], headers: dict[str, str]) -> str:
@@ -123,6 +128,26 @@ async def _order(client: AsyncTestClient[Litestar], services: Services) -> str:
     response = await client.post("/api/orders", json=guest_order(menu))
     assert response.status_code == 201, response.text
     return response.json()["data"]["id"]
+
+
+async def _confirmed_order(client: AsyncTestClient[Litestar], services: Services, headers: dict[str, str]) -> Any:
+    """A guest order the kitchen confirmed: (order id, its first item's id)."""
+    order_id = await _order(client, services)
+    response = await client.patch(f"/api/orders/{order_id}/status", headers=headers, json={"status": "CONFIRMED"})
+    assert response.status_code == 200, response.text
+    return order_id, response.json()["data"]["items"][0]["id"]
+
+
+async def _started_item(client: AsyncTestClient[Litestar], services: Services, headers: dict[str, str]) -> str:
+    """An order whose first item was just started on the kitchen line (a move to recall)."""
+    order_id, item_id = await _confirmed_order(client, services, headers)
+    response = await client.patch(
+        f"/api/orders/{order_id}/items/{item_id}/prep",
+        headers=headers,
+        json={"state": "PREPARING", "expectedVersion": 0},
+    )
+    assert response.status_code == 200, response.text
+    return order_id
 
 
 def _booking(location: str, **extra: Any) -> dict[str, Any]:
@@ -394,6 +419,23 @@ SCENARIOS: dict[tuple[str, str], Scenario] = {
             ),
         ),
     ),
+    ("PATCH", "/api/orders/{order_id:str}/items/{item_id:str}/prep"): Scenario(
+        "order_item",
+        lambda c, s, h: _then(
+            _confirmed_order(c, s, h),
+            lambda oi: c.patch(
+                f"/api/orders/{oi[0]}/items/{oi[1]}/prep", headers=h, json={"state": "PREPARING", "expectedVersion": 0}
+            ),
+        ),
+    ),
+    ("POST", "/api/orders/{order_id:str}/recall"): Scenario(
+        "order_item",
+        lambda c, s, h: _then(_started_item(c, s, h), lambda i: c.post(f"/api/orders/{i}/recall", headers=h)),
+    ),
+    ("POST", "/api/orders/{order_id:str}/acknowledge"): Scenario(
+        "order",
+        lambda c, s, h: _then(_order(c, s), lambda i: c.post(f"/api/orders/{i}/acknowledge", headers=h)),
+    ),
     ("POST", "/api/reservations"): Scenario(
         "reservation",
         lambda c, s, h: _then(
@@ -430,6 +472,16 @@ SCENARIOS: dict[tuple[str, str], Scenario] = {
     ("PUT", "/api/settings/payment"): _settings("payment", {"cashEnabled": False}),
     ("PUT", "/api/settings/review"): _settings("review", {"autoApprove": True}),
     ("PUT", "/api/settings/advanced"): _settings("advanced", {"maintenanceMessage": "Back soon"}),
+    ("POST", "/api/stations"): Scenario(
+        "station", lambda c, s, h: c.post("/api/stations", headers=h, json={"name": "Bar"})
+    ),
+    ("PATCH", "/api/stations/{station_id:str}"): Scenario(
+        "station",
+        lambda c, s, h: _then(_station(s), lambda i: c.patch(f"/api/stations/{i}", headers=h, json={"name": "Taps"})),
+    ),
+    ("DELETE", "/api/stations/{station_id:str}"): Scenario(
+        "station", lambda c, s, h: _then(_station(s), lambda i: c.delete(f"/api/stations/{i}", headers=h))
+    ),
 }
 
 

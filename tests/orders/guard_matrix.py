@@ -8,4 +8,7 @@ MATRIX = {
     ("PATCH", "/api/orders/{order_id:str}/status"): "auth",
     ("GET", "/api/orders/{order_id:str}/history"): "staff",
     ("GET", "/api/orders/{order_id:str}/deliveries"): "staff",
+    ("PATCH", "/api/orders/{order_id:str}/items/{item_id:str}/prep"): "staff",
+    ("POST", "/api/orders/{order_id:str}/recall"): "staff",
+    ("POST", "/api/orders/{order_id:str}/acknowledge"): "staff",
 }

@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises: 
-Create Date: 2026-12-02 05:46:05.362876
+Create Date: 2026-12-02 07:49:39.730486
 """
 
 from __future__ import annotations
@@ -245,6 +245,17 @@ def upgrade() -> None:
     sa.Column('updated_at', kitchenasty.core.schema.UTCDateTime(), nullable=False),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_site_settings'))
     )
+    op.create_table('stations',
+    sa.Column('name', sa.String(length=60), nullable=False),
+    sa.Column('slug', sa.String(length=60), nullable=False),
+    sa.Column('position', sa.Integer(), nullable=False),
+    sa.Column('active', sa.Boolean(), nullable=False),
+    sa.Column('id', sa.String(length=32), nullable=False),
+    sa.Column('created_at', kitchenasty.core.schema.UTCDateTime(), nullable=False),
+    sa.Column('updated_at', kitchenasty.core.schema.UTCDateTime(), nullable=False),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_stations')),
+    sa.UniqueConstraint('slug', name=op.f('uq_stations_slug'))
+    )
     op.create_table('categories',
     sa.Column('name', sa.String(length=120), nullable=False),
     sa.Column('slug', sa.String(length=120), nullable=False),
@@ -382,11 +393,13 @@ def upgrade() -> None:
     sa.Column('order_type', sa.String(length=16), nullable=True),
     sa.Column('category_id', sa.String(length=32), nullable=False),
     sa.Column('location_id', sa.String(length=32), nullable=True),
+    sa.Column('station_id', sa.String(length=32), nullable=True),
     sa.Column('id', sa.String(length=32), nullable=False),
     sa.Column('created_at', kitchenasty.core.schema.UTCDateTime(), nullable=False),
     sa.Column('updated_at', kitchenasty.core.schema.UTCDateTime(), nullable=False),
     sa.ForeignKeyConstraint(['category_id'], ['categories.id'], name=op.f('fk_menu_items_category_id_categories'), ondelete='RESTRICT'),
     sa.ForeignKeyConstraint(['location_id'], ['locations.id'], name=op.f('fk_menu_items_location_id_locations'), ondelete='SET NULL'),
+    sa.ForeignKeyConstraint(['station_id'], ['stations.id'], name=op.f('fk_menu_items_station_id_stations'), ondelete='SET NULL'),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_menu_items')),
     sa.UniqueConstraint('slug', name=op.f('uq_menu_items_slug'))
     )
@@ -394,6 +407,7 @@ def upgrade() -> None:
         batch_op.create_index('ix_menu_items_active_sort', ['is_active', 'sort_order'], unique=False)
         batch_op.create_index(batch_op.f('ix_menu_items_category_id'), ['category_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_menu_items_location_id'), ['location_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_menu_items_station_id'), ['station_id'], unique=False)
 
     op.create_table('orders',
     sa.Column('order_number', sa.String(length=32), nullable=False),
@@ -424,6 +438,8 @@ def upgrade() -> None:
     sa.Column('request_fingerprint', sa.String(length=64), nullable=True),
     sa.Column('local_day', sa.Date(), nullable=False),
     sa.Column('local_hour', sa.Integer(), nullable=False),
+    sa.Column('acknowledged_at', kitchenasty.core.schema.UTCDateTime(), nullable=True),
+    sa.Column('acknowledged_by', sa.String(length=32), nullable=True),
     sa.Column('id', sa.String(length=32), nullable=False),
     sa.Column('created_at', kitchenasty.core.schema.UTCDateTime(), nullable=False),
     sa.Column('updated_at', kitchenasty.core.schema.UTCDateTime(), nullable=False),
@@ -480,6 +496,16 @@ def upgrade() -> None:
         batch_op.create_index('ix_reservations_status', ['status', 'date'], unique=False)
         batch_op.create_index('ix_reservations_table_starts', ['table_id', 'starts_at'], unique=False)
 
+    op.create_table('station_categories',
+    sa.Column('category_id', sa.String(length=32), nullable=False),
+    sa.Column('station_id', sa.String(length=32), nullable=False),
+    sa.ForeignKeyConstraint(['category_id'], ['categories.id'], name=op.f('fk_station_categories_category_id_categories'), ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['station_id'], ['stations.id'], name=op.f('fk_station_categories_station_id_stations'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('category_id', name=op.f('pk_station_categories'))
+    )
+    with op.batch_alter_table('station_categories', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_station_categories_station_id'), ['station_id'], unique=False)
+
     op.create_table('coupon_redemptions',
     sa.Column('coupon_id', sa.String(length=32), nullable=False),
     sa.Column('order_id', sa.String(length=32), nullable=False),
@@ -493,6 +519,27 @@ def upgrade() -> None:
     )
     with op.batch_alter_table('coupon_redemptions', schema=None) as batch_op:
         batch_op.create_index('ix_coupon_redemptions_coupon_customer', ['coupon_id', 'customer_key'], unique=False)
+
+    op.create_table('kitchen_moves',
+    sa.Column('order_id', sa.String(length=32), nullable=False),
+    sa.Column('kind', sa.String(length=8), nullable=False),
+    sa.Column('item_id', sa.String(length=32), nullable=True),
+    sa.Column('from_state', sa.String(length=16), nullable=True),
+    sa.Column('to_state', sa.String(length=16), nullable=True),
+    sa.Column('item_version', sa.Integer(), nullable=True),
+    sa.Column('from_status', sa.String(length=20), nullable=True),
+    sa.Column('to_status', sa.String(length=20), nullable=True),
+    sa.Column('status_change_id', sa.String(length=32), nullable=True),
+    sa.Column('undone_change_id', sa.String(length=32), nullable=True),
+    sa.Column('actor_id', sa.String(length=32), nullable=True),
+    sa.Column('created_at', kitchenasty.core.schema.UTCDateTime(), nullable=False),
+    sa.Column('recalled_at', kitchenasty.core.schema.UTCDateTime(), nullable=True),
+    sa.Column('id', sa.String(length=32), nullable=False),
+    sa.ForeignKeyConstraint(['order_id'], ['orders.id'], name=op.f('fk_kitchen_moves_order_id_orders'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_kitchen_moves'))
+    )
+    with op.batch_alter_table('kitchen_moves', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_kitchen_moves_order_id'), ['order_id'], unique=False)
 
     op.create_table('menu_item_allergens',
     sa.Column('menu_item_id', sa.String(length=32), nullable=False),
@@ -534,6 +581,10 @@ def upgrade() -> None:
     sa.Column('subtotal_cents', sa.Integer(), nullable=False),
     sa.Column('comment', sa.Text(), nullable=True),
     sa.Column('stock_taken', sa.Integer(), nullable=False),
+    sa.Column('prep_state', sa.String(length=16), server_default='QUEUED', nullable=False),
+    sa.Column('prep_version', sa.Integer(), server_default='0', nullable=False),
+    sa.Column('prep_changed_at', kitchenasty.core.schema.UTCDateTime(), nullable=True),
+    sa.Column('station_id', sa.String(length=32), nullable=True),
     sa.Column('id', sa.String(length=32), nullable=False),
     sa.ForeignKeyConstraint(['menu_item_id'], ['menu_items.id'], name=op.f('fk_order_items_menu_item_id_menu_items'), ondelete='RESTRICT'),
     sa.ForeignKeyConstraint(['order_id'], ['orders.id'], name=op.f('fk_order_items_order_id_orders'), ondelete='CASCADE'),
@@ -617,10 +668,18 @@ def downgrade() -> None:
     op.drop_table('menu_options')
     op.drop_table('menu_item_mealtimes')
     op.drop_table('menu_item_allergens')
+    with op.batch_alter_table('kitchen_moves', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_kitchen_moves_order_id'))
+
+    op.drop_table('kitchen_moves')
     with op.batch_alter_table('coupon_redemptions', schema=None) as batch_op:
         batch_op.drop_index('ix_coupon_redemptions_coupon_customer')
 
     op.drop_table('coupon_redemptions')
+    with op.batch_alter_table('station_categories', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_station_categories_station_id'))
+
+    op.drop_table('station_categories')
     with op.batch_alter_table('reservations', schema=None) as batch_op:
         batch_op.drop_index('ix_reservations_table_starts')
         batch_op.drop_index('ix_reservations_status')
@@ -637,6 +696,7 @@ def downgrade() -> None:
 
     op.drop_table('orders')
     with op.batch_alter_table('menu_items', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_menu_items_station_id'))
         batch_op.drop_index(batch_op.f('ix_menu_items_location_id'))
         batch_op.drop_index(batch_op.f('ix_menu_items_category_id'))
         batch_op.drop_index('ix_menu_items_active_sort')
@@ -664,6 +724,7 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f('ix_categories_location_id'))
 
     op.drop_table('categories')
+    op.drop_table('stations')
     op.drop_table('site_settings')
     op.drop_table('request_metrics')
     op.drop_table('password_reset_tokens')

@@ -1,14 +1,20 @@
 // The kitchen display: staff login, four columns, ticking age timers, one-tap advance (optimistic, reconciled by
-// the server's events), cancel with confirmation, a chime for new orders, and a socket that survives outages.
+// the server's events), cancel with confirmation, each item's preparation state (a tap: QUEUED -> PREPARING ->
+// DONE, compare-and-set on its version), recall of an order's last move, a new-order alert that repeats until
+// someone acknowledges the order (kitchen-alert.js), the station view and compact mode (kitchen-view.js), the
+// "done today" list (kitchen-done.js), and a socket that survives outages.
 
-import { $, LiveSocket, api, config, describeRetry, el, formatTime, optionText, storage, typeLabel } from "./common.js";
+import { $, LiveSocket, api, config, el, formatTime, typeLabel } from "./common.js";
+import { setUnacknowledged, setupAlert, setupSound, stopAlert } from "./kitchen-alert.js";
+import { doneOpen, load as loadDone, setupDone } from "./kitchen-done.js";
+import { NEXT_PREP, itemLine, note } from "./kitchen-items.js";
+import { onSocketState, setConn, showToast, tick as tickTimers } from "./kitchen-status.js";
+import { itemsHere, loadStations, setupView, visible } from "./kitchen-view.js";
 
 const COLUMNS = ["PENDING", "CONFIRMED", "PREPARING", "READY"];
 const ON_BOARD = new Set(COLUMNS);
-const WARN_SECONDS = (config.warnMinutes || 10) * 60;
-const LATE_SECONDS = (config.lateMinutes || 20) * 60;
 const FRESH_MS = 20000;
-const SOUND_KEY = "kitchenasty.kitchen.sound";
+const WORKING = new Set(["CONFIRMED", "PREPARING"]); // an order whose items a tap changes
 
 const ACTIONS = {
   CONFIRMED: () => "Confirm",
@@ -22,6 +28,7 @@ const ACTIONS = {
 const state = {
   orders: new Map(), // id -> order as shown (server truth, or an optimistic copy while a change is in flight)
   inFlight: new Map(), // id -> the order as it was before the optimistic change
+  itemsInFlight: new Set(), // item ids whose change waits for the server's answer
   known: new Set(), // every order id this screen has seen (a resync does not re-announce old orders)
   fresh: new Map(), // id -> time it arrived (highlighted for a while)
   loadedOnce: false,
@@ -37,6 +44,9 @@ let socket = null;
 
 async function boot() {
   setupSound();
+  setupAlert(config.alertRepeatSeconds);
+  setupView(redraw);
+  setupDone({ board, onLeave: render });
   $("#login-form").addEventListener("submit", login);
   $("#logout-btn").addEventListener("click", logout);
   $("#retry-btn").addEventListener("click", () => socket && socket.reconnectNow());
@@ -51,7 +61,10 @@ function showLogin(note) {
   if (socket) socket.stop();
   socket = null;
   state.me = null;
+  stopAlert();
   board.hidden = true;
+  $("#done-panel").hidden = true;
+  $("#kds-views").hidden = true;
   loginPanel.hidden = false;
   $("#logout-btn").hidden = true;
   $("#kds-user").textContent = "";
@@ -91,8 +104,10 @@ async function logout() {
 function startBoard(user) {
   state.me = user;
   loginPanel.hidden = true;
-  board.hidden = false;
+  board.hidden = doneOpen();
+  $("#kds-views").hidden = false;
   $("#logout-btn").hidden = false;
+  loadStations(redraw, showToast);
   $("#kds-user").textContent = user ? user.name : "";
   socket = new LiveSocket("/api/ws/kitchen", {
     onSnapshot: applySnapshot,
@@ -103,53 +118,6 @@ function startBoard(user) {
     },
   });
   socket.start();
-}
-
-// ------------------------------------------------------------------ connection state
-
-function setConn(kind, text) {
-  const conn = $("#conn");
-  conn.dataset.state = kind;
-  $("#conn-text").textContent = text;
-}
-
-let retryTimer = null;
-
-function onSocketState(kind, detail) {
-  clearInterval(retryTimer);
-  const banner = $("#offline-banner");
-  if (kind === "live") {
-    setConn("live", "Live");
-    banner.hidden = true;
-    document.body.dataset.connection = "live";
-    checkSound();
-    return;
-  }
-  document.body.dataset.connection = kind;
-  if (kind === "connecting") {
-    setConn("connecting", "Connecting…");
-    return;
-  }
-  if (kind === "refused") {
-    banner.hidden = true;
-    return;
-  }
-  if (kind === "resyncing") {
-    setConn("connecting", "Resyncing…");
-    return;
-  }
-  setConn("offline", "Offline");
-  banner.hidden = false;
-  const text = $("#offline-text");
-  if (kind === "offline" && detail.retryAt) {
-    const update = () => {
-      text.textContent = `New orders will not appear until the connection is back. ${describeRetry(detail.retryAt)}`;
-    };
-    update();
-    retryTimer = setInterval(update, 500);
-  } else {
-    text.textContent = "New orders will not appear until the connection is back. Reconnecting…";
-  }
 }
 
 // ------------------------------------------------------------------ state from the server
@@ -174,13 +142,30 @@ function applySnapshot(list) {
     else next.delete(id);
   }
   state.orders = next;
+  const first = !state.loadedOnce;
   state.loadedOnce = true;
-  announce(arrivals);
+  announce(arrivals, { ring: false });
+  // After a (re)connect the alert resumes at once if unacknowledged orders are in the snapshot.
+  updateAlert(first || arrivals.length > 0);
   render();
 }
 
-function onEvent(event, order) {
-  if (!order || !order.id) return;
+function onEvent(event, data) {
+  if (!data) return;
+  if (event === "orderItem.prepChanged") {
+    applyPrep(data);
+    render();
+    return;
+  }
+  if (event === "order.acknowledged") {
+    const order = state.orders.get(data.orderId);
+    if (order) state.orders.set(order.id, { ...order, acknowledgedAt: data.acknowledgedAt, acknowledgedBy: data.acknowledgedBy });
+    updateAlert();
+    render();
+    return;
+  }
+  const order = data;
+  if (!order.id) return;
   if (event === "order.created") {
     const isNew = !state.known.has(order.id);
     state.known.add(order.id);
@@ -190,8 +175,24 @@ function onEvent(event, order) {
   } else if (event === "order.statusUpdate") {
     state.known.add(order.id);
     applyOrder(order);
+    updateAlert();
     render();
   }
+  if (doneOpen()) loadDone();
+}
+
+/** An item's state from the server (an event or a refusal's details): the higher version wins. */
+function applyPrep({ orderId, itemId, state: prepState, version, changedAt, id, prepState: asItem, prepVersion }) {
+  const item = itemId || id;
+  const wanted = { state: prepState || asItem, version: version !== undefined ? version : prepVersion };
+  const order = state.orders.get(orderId);
+  if (!order) return;
+  const items = order.items.map((line) =>
+    line.id === item && wanted.version >= line.prepVersion
+      ? { ...line, prepState: wanted.state, prepVersion: wanted.version, prepChangedAt: changedAt || line.prepChangedAt, busy: false }
+      : line,
+  );
+  state.orders.set(orderId, { ...order, items });
 }
 
 function applyOrder(order) {
@@ -199,18 +200,98 @@ function applyOrder(order) {
   const current = before || state.orders.get(order.id);
   if (!newer(order, current)) return;
   state.inFlight.delete(order.id); // the server has spoken: its state wins over the optimistic one
-  if (ON_BOARD.has(order.status)) state.orders.set(order.id, order);
-  else state.orders.delete(order.id);
+  if (!ON_BOARD.has(order.status)) {
+    state.orders.delete(order.id);
+    return;
+  }
+  // An item whose own event is newer than this copy of the order keeps it (versions only rise).
+  const shown = state.orders.get(order.id);
+  const items = order.items.map((line) => {
+    const known = shown && shown.items.find((old) => old.id === line.id);
+    return known && known.prepVersion > line.prepVersion ? { ...line, ...pick(known) } : line;
+  });
+  state.orders.set(order.id, { ...order, items, acknowledgedAt: order.acknowledgedAt || (shown && shown.acknowledgedAt) || null });
+}
+
+function pick(line) {
+  return { prepState: line.prepState, prepVersion: line.prepVersion, prepChangedAt: line.prepChangedAt };
 }
 
 // ------------------------------------------------------------------ actions
 
 function onBoardClick(event) {
   const button = event.target.closest("button[data-action]");
+  const ticket = event.target.closest(".ticket");
+  // Any tap on a card (a button on it, or the card itself) acknowledges a new order: its alert stops everywhere.
+  if (ticket) acknowledge(ticket.dataset.id);
   if (!button) return;
   const id = button.dataset.id;
-  if (button.dataset.action === "advance") advance(id, button.dataset.target);
-  else if (button.dataset.action === "cancel") confirmCancel(id);
+  const action = button.dataset.action;
+  if (action === "advance") advance(id, button.dataset.target);
+  else if (action === "cancel") confirmCancel(id);
+  else if (action === "prep") tapItem(id, button.dataset.item);
+  else if (action === "recall") recall(id);
+}
+
+async function acknowledge(id) {
+  const order = state.orders.get(id);
+  if (!order || order.acknowledgedAt || order.acking) return;
+  state.orders.set(id, { ...order, acking: true });
+  const response = await api(`/api/orders/${encodeURIComponent(id)}/acknowledge`, { method: "POST" });
+  const now = state.orders.get(id);
+  if (!now) return;
+  if (response.ok) {
+    state.orders.set(id, { ...now, acking: false, acknowledgedAt: response.data.acknowledgedAt, acknowledgedBy: response.data.acknowledgedBy });
+  } else {
+    state.orders.set(id, { ...now, acking: false });
+    if (response.status === 401) showLogin("Your session has ended: log in again.");
+  }
+  updateAlert();
+  render();
+}
+
+/** One tap on an item: its next state, shown at once, sent with the version this screen saw. */
+async function tapItem(orderId, itemId) {
+  const order = state.orders.get(orderId);
+  const item = order && order.items.find((line) => line.id === itemId);
+  if (!item || !WORKING.has(order.status) || state.itemsInFlight.has(itemId) || !NEXT_PREP[item.prepState]) return;
+  const target = NEXT_PREP[item.prepState];
+  state.itemsInFlight.add(itemId);
+  setItem(orderId, itemId, { prepState: target, busy: true });
+  render();
+  const response = await api(`/api/orders/${encodeURIComponent(orderId)}/items/${encodeURIComponent(itemId)}/prep`, {
+    method: "PATCH",
+    body: { state: target, expectedVersion: item.prepVersion },
+  });
+  state.itemsInFlight.delete(itemId);
+  if (response.ok) {
+    applyPrep(response.data.item);
+  } else if (response.code === "ITEM_CHANGED" && response.details && response.details[0]) {
+    setItem(orderId, itemId, { ...pick(item), busy: false });
+    applyPrep(response.details[0]); // another screen won: show what it did
+    showToast(`${item.name}: ${response.error}`);
+  } else {
+    setItem(orderId, itemId, { ...pick(item), busy: false });
+    showToast(`${item.name} was not changed: ${response.error}`);
+    if (response.status === 401) showLogin("Your session has ended: log in again.");
+  }
+  render();
+}
+
+function setItem(orderId, itemId, changes) {
+  const order = state.orders.get(orderId);
+  if (!order) return;
+  state.orders.set(orderId, { ...order, items: order.items.map((line) => (line.id === itemId ? { ...line, ...changes } : line)) });
+}
+
+/** Undo the order's last move (an item's state or its status); every screen follows through the events. */
+async function recall(id) {
+  const order = state.orders.get(id);
+  if (!order) return;
+  const response = await api(`/api/orders/${encodeURIComponent(id)}/recall`, { method: "POST" });
+  if (response.ok) applyOrder(response.data);
+  else showToast(`Order #${order.orderNumber}: ${response.error}`);
+  render();
 }
 
 async function advance(id, target) {
@@ -227,7 +308,8 @@ async function advance(id, target) {
   if (response.ok && response.data && response.data.id) {
     applyOrder(response.data);
   } else if (!response.ok) {
-    state.orders.set(id, before);
+    const now = state.orders.get(id);
+    state.orders.set(id, { ...before, acknowledgedAt: (now && now.acknowledgedAt) || before.acknowledgedAt });
     showToast(`Order #${before.orderNumber} was not changed: ${response.error}`);
     if (response.status === 401) showLogin("Your session has ended: log in again.");
     else if (response.status !== 0 && socket) socket.resync(); // our picture was out of date: take a fresh one
@@ -252,25 +334,16 @@ function focusCard(id) {
   if (button) button.focus();
 }
 
-let toastTimer = null;
-
-function showToast(message) {
-  const toast = $("#toast");
-  toast.textContent = message;
-  toast.hidden = false;
-  clearTimeout(toastTimer);
-  toastTimer = setTimeout(() => {
-    toast.hidden = true;
-  }, 8000);
-}
-
 // ------------------------------------------------------------------ rendering
 
 function render() {
   const focused = document.activeElement && document.activeElement.dataset ? document.activeElement.dataset.focusKey : null;
   const byStatus = Object.fromEntries(COLUMNS.map((status) => [status, []]));
+  let total = 0;
   for (const order of state.orders.values()) {
-    if (byStatus[order.status]) byStatus[order.status].push(order);
+    if (!visible(order) || !byStatus[order.status]) continue;
+    byStatus[order.status].push(order);
+    total += 1;
   }
   for (const status of COLUMNS) {
     const column = board.querySelector(`[data-status="${status}"]`);
@@ -279,7 +352,6 @@ function render() {
     column.querySelector("[data-empty]").hidden = orders.length > 0;
     column.querySelector("[data-cards]").replaceChildren(...orders.map(card));
   }
-  const total = state.orders.size;
   $("#kds-count").textContent = `${total} active order${total === 1 ? "" : "s"}`;
   tick();
   if (focused) {
@@ -290,20 +362,16 @@ function render() {
 
 function card(order) {
   const fresh = state.fresh.has(order.id);
+  const unacked = !order.acknowledgedAt;
+  const working = WORKING.has(order.status);
+  const { mine, others } = itemsHere(order);
   const items = el(
     "ul",
     { class: "ticket-items" },
-    order.items.map((item) =>
-      el(
-        "li",
-        {},
-        el("span", { class: "qty", text: `${item.quantity}×` }),
-        " ",
-        el("span", { class: "item-name", text: item.name }),
-        item.options && item.options.length ? el("div", { class: "item-options", text: optionText(item.options) }) : null,
-        item.comment ? el("div", { class: "item-note", text: item.comment }) : null,
-      ),
-    ),
+    mine.map((item) => itemLine(order, item, working)),
+    others
+      ? el("li", { class: "item-elsewhere", text: `+ ${others} item${others === 1 ? "" : "s"} at other stations` })
+      : null,
   );
   const label = order.nextStatus ? (ACTIONS[order.nextStatus] || (() => order.nextStatus))(order) : null;
   const actions = el(
@@ -318,6 +386,24 @@ function card(order) {
           text: label,
         })
       : el("span", { class: "ticket-saving", text: order.busy ? "Saving…" : "" }),
+    unacked
+      ? el("button", {
+          type: "button",
+          class: "btn btn-ack",
+          dataset: { action: "ack", id: order.id, focusKey: `${order.id}:ack` },
+          "aria-label": `Seen: acknowledge order #${order.orderNumber}`,
+          text: "Seen",
+        })
+      : order.status === "PENDING"
+      ? null
+      : el("button", {
+          type: "button",
+          class: "btn btn-recall",
+          dataset: { action: "recall", id: order.id, focusKey: `${order.id}:recall` },
+          "aria-label": `Recall the last change of order #${order.orderNumber}`,
+          disabled: order.busy ? true : null,
+          text: "Undo",
+        }),
     el("button", {
       type: "button",
       class: "btn btn-cancel",
@@ -331,7 +417,7 @@ function card(order) {
   return el(
     "li",
     {
-      class: `ticket type-${order.orderType.toLowerCase()}${fresh ? " is-new" : ""}${order.busy ? " is-busy" : ""}`,
+      class: `ticket type-${order.orderType.toLowerCase()}${fresh ? " is-new" : ""}${order.busy ? " is-busy" : ""}${unacked ? " is-unacked" : ""}`,
       dataset: { id: order.id, status: order.status },
     },
     el(
@@ -342,13 +428,14 @@ function card(order) {
         { class: "ticket-head" },
         ticketNumber(order),
         el("span", { class: `badge badge-${order.orderType.toLowerCase()}`, text: typeLabel(order) }),
+        el("span", { class: "ticket-who", "aria-hidden": "true", text: order.customerName || order.guestName || "Guest" }),
         el("span", { class: "timer", dataset: { since, scheduled: order.scheduledAt ? "1" : "" }, "aria-label": "Order age" }),
       ),
       fresh ? el("p", { class: "ticket-new", text: "NEW" }) : null,
       el("p", { class: "ticket-customer", text: order.customerName || order.guestName || "Guest" }),
       order.scheduledAt ? el("p", { class: "ticket-scheduled", text: `Scheduled for ${formatTime(order.scheduledAt)}` }) : null,
       items,
-      order.comment ? el("p", { class: "ticket-comment", text: order.comment }) : null,
+      order.comment ? note("p", "ticket-comment", order.comment) : null,
       actions,
     ),
   );
@@ -366,132 +453,31 @@ function ticketNumber(order) {
   );
 }
 
+// ------------------------------------------------------------------ the new-order highlight and alert
+
+function announce(orders, { ring = true } = {}) {
+  const shown = orders.filter(visible);
+  const now = Date.now();
+  for (const order of shown) state.fresh.set(order.id, now);
+  if (shown.length) document.body.dataset.lastArrival = shown[shown.length - 1].orderNumber;
+  if (ring) updateAlert(shown.some((order) => !order.acknowledgedAt));
+}
+
+/** The station changed (or became known): the alert counts what this screen shows. */
+function redraw() {
+  updateAlert();
+  render();
+}
+
+/** The alert rings while an order shown on this screen is unacknowledged; `arrived` rings at once. */
+function updateAlert(arrived = false) {
+  let waiting = 0;
+  for (const order of state.orders.values()) if (!order.acknowledgedAt && visible(order)) waiting += 1;
+  setUnacknowledged(waiting, { arrived });
+}
+
 function tick() {
-  const now = Date.now();
-  for (const [id, at] of state.fresh) {
-    if (now - at > FRESH_MS) {
-      state.fresh.delete(id);
-      const li = board.querySelector(`li[data-id="${CSS.escape(id)}"]`);
-      if (li) {
-        li.classList.remove("is-new");
-        const marker = li.querySelector(".ticket-new");
-        if (marker) marker.remove();
-      }
-    }
-  }
-  for (const timer of board.querySelectorAll(".timer")) {
-    const seconds = Math.floor((now - Date.parse(timer.dataset.since)) / 1000);
-    const ticket = timer.closest(".ticket");
-    let level = "ok";
-    let text;
-    if (seconds < 0) {
-      text = `in ${clock(-seconds)}`;
-      level = "waiting";
-    } else {
-      text = clock(seconds);
-      if (seconds >= LATE_SECONDS) level = "late";
-      else if (seconds >= WARN_SECONDS) level = "warn";
-    }
-    if (timer.textContent !== text) timer.textContent = text;
-    if (timer.dataset.level !== level) {
-      timer.dataset.level = level;
-      if (ticket) ticket.dataset.age = level;
-    }
-  }
-}
-
-function clock(total) {
-  const hours = Math.floor(total / 3600);
-  const minutes = Math.floor((total % 3600) / 60);
-  const seconds = total % 60;
-  const mm = hours ? String(minutes).padStart(2, "0") : String(minutes);
-  const ss = String(seconds).padStart(2, "0");
-  return hours ? `${hours}:${mm}:${ss}` : `${mm}:${ss}`;
-}
-
-// ------------------------------------------------------------------ sound and highlight
-
-let audio = null;
-let chimes = 0;
-
-function setupSound() {
-  const button = $("#sound-btn");
-  button.hidden = false;
-  button.addEventListener("click", () => {
-    if (storage.get(SOUND_KEY) === "on" && audio && audio.state === "running") {
-      storage.set(SOUND_KEY, "off");
-    } else {
-      storage.set(SOUND_KEY, "on");
-      unlockAudio();
-      chime();
-    }
-    checkSound();
-  });
-  // Browsers allow sound only after a gesture: the first tap or key press anywhere re-arms it.
-  const unlock = () => {
-    if (storage.get(SOUND_KEY) === "on") unlockAudio();
-    checkSound();
-  };
-  document.addEventListener("pointerdown", unlock, true);
-  document.addEventListener("keydown", unlock, true);
-  checkSound();
-}
-
-function unlockAudio() {
-  const Context = window.AudioContext || window.webkitAudioContext;
-  if (!Context) return;
-  if (!audio) audio = new Context();
-  if (audio.state === "suspended") audio.resume().then(checkSound, checkSound);
-}
-
-function soundReady() {
-  return storage.get(SOUND_KEY) === "on" && audio !== null && audio.state === "running";
-}
-
-function checkSound() {
-  const wanted = storage.get(SOUND_KEY) === "on";
-  const ready = soundReady();
-  const button = $("#sound-btn");
-  button.setAttribute("aria-pressed", ready ? "true" : "false");
-  button.textContent = ready ? "Sound on" : "Enable sound";
-  button.dataset.chimes = String(chimes);
-  $("#sound-banner").hidden = !(wanted && !ready);
-}
-
-/** Three short tones (880 / 1320 / 880 Hz, triangle wave, about half a second): audible over kitchen noise. */
-function chime() {
-  if (!soundReady()) {
-    checkSound();
-    return;
-  }
-  const start = audio.currentTime + 0.02;
-  [
-    [880, 0],
-    [1320, 0.18],
-    [880, 0.36],
-  ].forEach(([frequency, offset]) => {
-    const oscillator = audio.createOscillator();
-    const gain = audio.createGain();
-    oscillator.type = "triangle";
-    oscillator.frequency.value = frequency;
-    const t = start + offset;
-    gain.gain.setValueAtTime(0.0001, t);
-    gain.gain.exponentialRampToValueAtTime(0.6, t + 0.02);
-    gain.gain.exponentialRampToValueAtTime(0.0001, t + 0.16);
-    oscillator.connect(gain).connect(audio.destination);
-    oscillator.start(t);
-    oscillator.stop(t + 0.18);
-  });
-  chimes += 1;
-  $("#sound-btn").dataset.chimes = String(chimes);
-}
-
-function announce(orders) {
-  if (!orders.length) return;
-  const now = Date.now();
-  for (const order of orders) state.fresh.set(order.id, now);
-  document.body.dataset.lastArrival = orders[orders.length - 1].orderNumber;
-  chime();
+  tickTimers(board, state.fresh, FRESH_MS);
 }
 
 boot();

@@ -31,6 +31,7 @@ function formValues(item) {
     stockQty: item.stockQty,
     orderType: item.orderType || "",
     sortOrder: item.sortOrder,
+    stationId: item.stationId || "",
   };
 }
 
@@ -61,12 +62,17 @@ function checkboxGroup(legend, help, entries, chosen) {
  */
 export async function mountItem(main, ctx, itemId) {
   ctx.setTitle(itemId ? "Menu item" : "New menu item");
-  const [tree, allergenResponse, mealtimeResponse, itemResponse] = await Promise.all([
+  const [tree, allergenResponse, mealtimeResponse, itemResponse, stationResponse] = await Promise.all([
     loadTree(),
     api("/api/menu/allergens"),
     api("/api/menu/mealtimes"),
     itemId ? api(`/api/menu/items/${encodeURIComponent(itemId)}`) : Promise.resolve(null),
+    api("/api/stations"),
   ]);
+  const stations = [
+    { value: "", label: "Follow the category" },
+    ...(stationResponse.ok ? stationResponse.data : []).map((s) => ({ value: s.id, label: s.active ? s.name : `${s.name} (switched off)` })),
+  ];
   const back = el("p", { class: "admin-back" }, el("a", { href: "/admin/menu", text: "← All menu items" }));
   if (itemResponse && !itemResponse.ok) {
     main.replaceChildren(back, el("p", { class: "banner banner-error", role: "alert", text: itemResponse.error }));
@@ -78,7 +84,7 @@ export async function mountItem(main, ctx, itemId) {
   const preset = new URLSearchParams(location.search).get("category");
   const values = item
     ? formValues(item)
-    : { isActive: true, trackStock: false, stockQty: 0, sortOrder: 0, orderType: "", categoryId: preset || (choices[0] && choices[0].value) || "" };
+    : { isActive: true, trackStock: false, stockQty: 0, sortOrder: 0, orderType: "", stationId: "", categoryId: preset || (choices[0] && choices[0].value) || "" };
 
   main.replaceChildren(back);
   if (!choices.length) {
@@ -130,6 +136,7 @@ export async function mountItem(main, ctx, itemId) {
     { name: "description", label: "Description", type: "textarea", maxLength: 2000, nullable: true },
     { name: "price", label: "Price", type: "money", required: true, help: "For example 12.50." },
     { name: "categoryId", label: "Category", type: "select", options: choices },
+    { name: "stationId", label: "Station", type: "select", options: stations, nullable: true, help: "The kitchen station that prepares it; by default the station of its category." },
     { name: "image", label: "Image address (URL)", nullable: true, help: "https://… or /static/…; leave empty for none." },
     { name: "isActive", label: "Shown to guests", type: "checkbox", help: "Untick to hide the item from the menu without deleting it." },
     { name: "trackStock", label: "Count stock", type: "checkbox", help: "Each order takes from the stock; at 0 the item shows as sold out." },
@@ -181,6 +188,7 @@ export async function mountItem(main, ctx, itemId) {
         description: v.description,
         price: centsToAmount(v.price),
         categoryId: v.categoryId,
+        stationId: v.stationId || null,
         image: v.image,
         isActive: v.isActive,
         trackStock: v.trackStock,

@@ -21,6 +21,8 @@ const LABELS = {
   "orders.sendConfirmationEmail": "Confirmation e-mail",
   "orders.kitchenWarnMinutes": "Kitchen: amber after (minutes)",
   "orders.kitchenLateMinutes": "Kitchen: red after (minutes)",
+  "orders.kitchenAlertRepeatSeconds": "Kitchen: repeat the new-order chime every (seconds)",
+  "orders.kitchenRecallMinutes": "Kitchen: recall a change within (minutes)",
   "reservations.enabled": "Take reservations",
   "reservations.timeInterval": "Slot interval (minutes)",
   "reservations.stayTime": "Table held for (minutes)",

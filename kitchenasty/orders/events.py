@@ -22,3 +22,13 @@ class OrderStatusChanged(DomainEvent, frozen=True):
     name = "order.statusChanged"
     order: OrderOut
     previous_status: str
+
+
+class OrderItemVoided(DomainEvent, frozen=True):
+    """In-process: a line was taken off an order (the order with its new totals): the live rooms redraw it and the
+    storefront's stock shows what came back. Not (yet) an automation event."""
+
+    name = "order.itemVoided"
+    order: OrderOut
+    item_id: str
+    reason: str

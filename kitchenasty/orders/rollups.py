@@ -119,6 +119,27 @@ def status_moved(session: Any, current: Any, status: str) -> None:
         conn.execute(_ADD_HOUR[dialect], _hour_row(order, -1 if status == CANCELLED else 1))
 
 
+def item_voided(session: Any, before: Mapping[str, Any], after: Mapping[str, Any], status: str, item: Any) -> None:
+    """A line was voided: the order's row moves from its amounts `before` to `after` (same status), the hour's
+    total by the difference (unless cancelled), the item's quantity and subtotal come off."""
+    conn = fast(session)
+    dialect = conn.dialect.name
+    conn.execute(_ADD_ORDER[dialect], [_order_row(before, status, -1), _order_row(after, status, 1)])
+    if status != CANCELLED:
+        conn.execute(_ADD_HOUR[dialect], [_hour_row(before, -1), _hour_row(after, 1)])
+    conn.execute(
+        _ADD_ITEM[dialect],
+        {
+            "day": before["local_day"],
+            "location_id": before["location_id"],
+            "menu_item_id": item.menu_item_id,
+            "name": item.name,
+            "quantity": -int(item.quantity),
+            "subtotal_cents": -int(item.subtotal_cents),
+        },
+    )
+
+
 def rebuild(session: Any) -> tuple[int, int]:
     """Recompute the rollup tables from the orders in one transaction; returns (order rows, item rows)."""
     conn = fast(session)
@@ -160,6 +181,7 @@ def rebuild(session: Any) -> tuple[int, int]:
                 func.sum(order_items_t.c.subtotal_cents),
             )
             .select_from(order_items_t.join(orders_t, orders_t.c.id == order_items_t.c.order_id))
+            .where(order_items_t.c.voided_at.is_(None))
             .group_by(orders_t.c.local_day, orders_t.c.location_id, order_items_t.c.menu_item_id, order_items_t.c.name),
         )
     )

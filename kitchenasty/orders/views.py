@@ -64,6 +64,7 @@ def item_out(i: Any, options: list[OrderItemOptionOut]) -> OrderItemOut:
         comment=i.comment,
         options=options,
         station_id=i.station_id,
+        voided=getattr(i, "voided_at", None) is not None,
     )
 
 

@@ -44,6 +44,7 @@ def _domain_routes() -> list[Any]:
     from kitchenasty.menu.sockets import SOCKET_ROUTES as menu_socket_routes
     from kitchenasty.orders.routes import ROUTES as order_routes
     from kitchenasty.orders.sockets import SOCKET_ROUTES as socket_routes
+    from kitchenasty.printing.routes import ROUTES as printing_routes
     from kitchenasty.reports.routes import ROUTES as report_routes
     from kitchenasty.reservations.routes import ROUTES as reservation_routes
     from kitchenasty.reservations.sockets import SOCKET_ROUTES as reservation_sockets
@@ -64,6 +65,7 @@ def _domain_routes() -> list[Any]:
         *developer_routes,
         *dashboard_routes,
         *kitchen_routes,
+        *printing_routes,
         *report_routes,
         *web_routes,
         *admin_routes,
@@ -90,6 +92,7 @@ def create_app(settings: BootSettings, *, services: Services | None = None) -> L
     async def on_startup(app: Litestar) -> None:
         await services.db.start_checkpoints()
         await services.automation.start()
+        await services.printing.worker.start()
         services.metrics.start(services.db)
         # Everything imported and built so far lives as long as the process: move it out of the cyclic GC's
         # view, so full collections during service only walk request-time objects (shorter pauses under load).
@@ -100,6 +103,7 @@ def create_app(settings: BootSettings, *, services: Services | None = None) -> L
     async def on_shutdown(app: Litestar) -> None:
         await backups.stop()
         await services.automation.stop()
+        await services.printing.worker.stop()
         await services.metrics.stop()
         await services.db.dispose()
 

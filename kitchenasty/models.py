@@ -18,6 +18,7 @@ MODEL_MODULES = (
     "kitchenasty.kitchen.models",
     "kitchenasty.coupons.models",
     "kitchenasty.orders.models",
+    "kitchenasty.printing.models",
     "kitchenasty.reservations.models",
     "kitchenasty.automation.models",
 )

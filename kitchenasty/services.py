@@ -32,10 +32,20 @@ from kitchenasty.menu.events import MenuChanged
 from kitchenasty.menu.rooms import MenuRooms
 from kitchenasty.menu.service import MenuService
 from kitchenasty.orders import queries as order_queries
-from kitchenasty.orders.events import OrderAcknowledged, OrderCreated, OrderItemPrepChanged, OrderStatusChanged
+from kitchenasty.orders.events import (
+    OrderAcknowledged,
+    OrderCreated,
+    OrderItemPrepChanged,
+    OrderItemVoided,
+    OrderStatusChanged,
+)
 from kitchenasty.orders.kitchen import KitchenService
 from kitchenasty.orders.rooms import OrderRooms
 from kitchenasty.orders.service import OrderService
+from kitchenasty.printing import queries as printing_queries
+from kitchenasty.printing.events import PrintersChanged, PrintJobsQueued
+from kitchenasty.printing.hooks import PrintHooks
+from kitchenasty.printing.service import PrinterService
 from kitchenasty.reports.service import ReportService
 from kitchenasty.reservations import queries as reservation_queries
 from kitchenasty.reservations.events import (
@@ -75,6 +85,7 @@ class Services:
     reports: ReportService
     reservations: ReservationService
     stations: StationService
+    printing: PrinterService
 
 
 def build_services(boot: BootSettings, db: Database | None = None) -> Services:
@@ -93,6 +104,9 @@ def build_services(boot: BootSettings, db: Database | None = None) -> Services:
     dependents = _dependents(reservations)
     orders = OrderService(db, settings, coupons)
     metrics = RequestMetrics()
+    orders = OrderService(db, settings, coupons)
+    print_hooks = PrintHooks()
+    orders.hooks = print_hooks
     services = Services(
         boot=boot,
         db=db,
@@ -118,6 +132,7 @@ def build_services(boot: BootSettings, db: Database | None = None) -> Services:
         reports=ReportService(db, settings),
         reservations=reservations,
         stations=StationService(db, dependents),
+        printing=PrinterService(db, orders.order_settings, print_hooks),
     )
     _subscribe(services)
     audit.mask_json_columns("site_settings", settings_audit_changes)
@@ -135,8 +150,11 @@ def _subscribe(services: Services) -> None:
         bus.subscribe(catalog_change, services.orders.catalog.clear)
     for menu_change in (MenuChanged, LocationChanged, SettingsChanged):
         bus.subscribe(menu_change, services.menu.on_menu_event)
-    for moved in (OrderCreated, OrderStatusChanged):  # stock went down (placed) or back up (cancelled)
+    for moved in (OrderCreated, OrderStatusChanged, OrderItemVoided):  # stock went down, or back up
         bus.subscribe(moved, services.menu.on_stock_event)
+    for printers_change in (PrintersChanged, StationsChanged):  # the order hooks read the printers again
+        bus.subscribe(printers_change, services.printing.hooks.invalidate)
+    bus.subscribe(PrintJobsQueued, services.printing.worker.wake)
     bus.subscribe_all(services.automation.worker.on_event)
 
 
@@ -147,6 +165,7 @@ def subscribe_rooms(services: Services, publisher: RoomPublisher) -> None:
     services.bus.subscribe(OrderStatusChanged, rooms.on_status_changed)
     services.bus.subscribe(OrderItemPrepChanged, rooms.on_prep_changed)
     services.bus.subscribe(OrderAcknowledged, rooms.on_acknowledged)
+    services.bus.subscribe(OrderItemVoided, rooms.on_status_changed)
     menu_rooms = MenuRooms(publisher)
     for menu_change in (MenuChanged, LocationChanged):  # open storefronts read their menu again
         services.bus.subscribe(menu_change, menu_rooms.on_changed)
@@ -177,6 +196,12 @@ def _dependents(reservations: ReservationService) -> Dependents:
     links.after_update("table", reservations.table_changed)
     links.uses("menu_item", order_queries.any_order_of_item)
     links.finds("station", kitchen_queries.station_exists)
+    links.uses(
+        "station",
+        printing_queries.any_printer_of_station,
+        "This station has printers; move them to another station (or delete them) first",
+    )
+    links.summarises("station", "printers", printing_queries.printers_of_stations)
     links.counts("location", "orders", order_queries.orders_per_location)
     links.counts("location", "menuItems", menu_queries.items_per_location)
     links.before_delete("location", menu_queries.retire_location_rows)

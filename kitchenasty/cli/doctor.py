@@ -2,7 +2,7 @@
 
 Checks: data dir (exists, not open to other users), secret key (present, mode 0600), config (parses), database
 (integrity), migrations (at head), mail (SMTP host reachable; not configured is fine), port (free, or served by
-KitchenAsty) and disk space.
+KitchenAsty), each ticket printer (answers on its port) and disk space.
 """
 
 from __future__ import annotations
@@ -36,6 +36,7 @@ from kitchenasty.core.config import (
 from kitchenasty.core.db import hide_url_password
 
 SMTP_TIMEOUT_SECONDS = 3.0
+PRINTER_TIMEOUT_SECONDS = 2.0
 DEFAULT_MIN_FREE_MB = 200
 
 
@@ -195,6 +196,43 @@ def check_mail(boot: BootSettings, timeout: float) -> Check:
     return ok("mail", f"SMTP server {host}:{port} reachable ({time.monotonic() - started:.2f} s){note}")
 
 
+def check_printers(boot: BootSettings, timeout: float = PRINTER_TIMEOUT_SECONDS) -> list[Check]:
+    """One line per ticket printer: whether it answers on its port (a TCP connect); switched-off ones are said so."""
+    from sqlalchemy import create_engine, select
+    from sqlalchemy.orm import Session
+
+    from kitchenasty.core.db import sync_url
+    from kitchenasty.printing.models import Printer
+
+    if boot.sqlite_path is not None and not boot.sqlite_path.exists():
+        return []
+    engine = create_engine(sync_url(boot.database_url))
+    try:
+        with Session(engine) as session:
+            rows = [(p.name, p.host, p.port, p.active) for p in session.scalars(select(Printer).order_by(Printer.name))]
+    except Exception:  # an unreadable or unmigrated database is reported by its own checks
+        return []
+    finally:
+        engine.dispose()
+    if not rows:
+        return [ok("printers", "none set up (no tickets are printed)")]
+    checks = []
+    for name, host, port, active in rows:
+        label = f"printer {name}"
+        if not active:
+            checks.append(ok(label, f"{host}:{port} switched off in the back office (not checked)"))
+            continue
+        try:
+            with socket.create_connection((host, port), timeout=timeout):
+                pass
+        except OSError as exc:
+            reason = "timed out" if isinstance(exc, TimeoutError) else (exc.strerror or str(exc))
+            checks.append(failed(label, f"{host}:{port} does not answer: {reason}"))
+            continue
+        checks.append(ok(label, f"{host}:{port} answers"))
+    return checks
+
+
 def _kitchenasty_answers(host: str, port: int) -> str | None:
     target = "127.0.0.1" if host in ("0.0.0.0", "", "::") else host  # noqa: S104
     if ":" in target:
@@ -263,6 +301,8 @@ def run_checks(
     ]
     for name, check in needs_config:
         checks.append(check(boot) if boot is not None else skipped(name, "the config does not parse"))
+    if boot is not None:
+        checks.extend(check_printers(boot))
     checks.append(check_disk(resolved_dir, boot, min_free_mb))
     return checks
 

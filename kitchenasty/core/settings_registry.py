@@ -296,6 +296,15 @@ SITE_SETTINGS: tuple[SettingSpec, ...] = (
     _site("orders", "sendConfirmationEmail", "bool", True, "E-mail the guest a confirmation when an order is placed."),
     _site(
         "orders",
+        "autoPrintStatus",
+        "str",
+        "CONFIRMED",
+        "Kitchen tickets print by themselves when an order reaches this status (PENDING: as soon as it is placed); "
+        "empty: only when someone prints them. A printer may set its own.",
+        choices=("", "PENDING", "CONFIRMED", "PREPARING", "READY"),
+    ),
+    _site(
+        "orders",
         "kitchenWarnMinutes",
         "int",
         10,

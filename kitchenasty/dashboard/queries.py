@@ -16,6 +16,7 @@ from kitchenasty.customers.models import Customer
 from kitchenasty.menu.models import MenuItem
 from kitchenasty.orders.models import Order
 from kitchenasty.orders.rollups import hours_t, items_rollup_t, rollups_t
+from kitchenasty.printing.models import PrintJob
 from kitchenasty.reservations.models import Reservation
 
 customers_t: Table = table_of(Customer)
@@ -125,6 +126,8 @@ _LOW_STOCK = (
     .order_by(menu_items_t.c.stock_qty, menu_items_t.c.name)
     .limit(50)
 )
+_print_jobs_t = table_of(PrintJob)
+_FAILED_PRINTS = select(func.count()).where(_print_jobs_t.c.status == "FAILED", _print_jobs_t.c.dismissed_at.is_(None))
 _PENDING_RESERVATIONS = (
     select(func.count()).select_from(table_of(Reservation)).where(table_of(Reservation).c.status == "PENDING")
 )
@@ -138,6 +141,7 @@ def counts(session: Any) -> dict[str, int]:
         "customers": int(conn.execute(_CUSTOMERS).scalar_one()),
         "failed_deliveries": int(conn.execute(_UNSEEN_FAILURES).scalar_one()),
         "pending_reservations": int(conn.execute(_PENDING_RESERVATIONS).scalar_one()),
+        "failed_print_jobs": int(conn.execute(_FAILED_PRINTS).scalar_one()),
     }
 
 

@@ -82,3 +82,5 @@ class DashboardStats(msgspec.Struct, kw_only=True, rename="camel"):
     low_stock: list[LowStock]
     location_id: str | None
     time_zone: str
+    failed_print_jobs: int = 0
+    """Kitchen tickets that failed to print, until someone retries or dismisses them (the printers screen)."""

@@ -134,6 +134,7 @@ class DashboardService:
                 top_items=_top(queries.top_items(session, None, None, location_id, TOP_ITEMS)),
                 periods=periods,
                 failed_deliveries=counts["failed_deliveries"],
+                failed_print_jobs=counts["failed_print_jobs"],
                 low_stock=[
                     LowStock(id=r.id, name=r.name, stock_qty=r.stock_qty)
                     for r in queries.low_stock(session, location_id)

@@ -233,6 +233,9 @@ class OrderSettings:
     delivery_fee_cents: int
     tz: ZoneInfo
     money: MoneyFormat
+    restaurant_name: str = ""
+    auto_print_status: str = "CONFIRMED"
+    """Ticket printing (issue 15): the status on which new orders print by itself ("" never)."""
 
 
 @dataclass(slots=True)

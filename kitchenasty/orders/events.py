@@ -46,3 +46,13 @@ class OrderAcknowledged(DomainEvent, frozen=True):
     order_id: str
     acknowledged_at: str
     acknowledged_by: str
+
+
+class OrderItemVoided(DomainEvent, frozen=True):
+    """In-process: a line was taken off an order (the order with its new totals): the live rooms redraw it and the
+    storefront's stock shows what came back. Not (yet) an automation event."""
+
+    name = "order.itemVoided"
+    order: OrderOut
+    item_id: str
+    reason: str

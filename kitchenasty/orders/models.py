@@ -85,6 +85,11 @@ class OrderItem(IdMixin, Base):
     # later change of stations does not move it); None: the expo view only. No foreign key: a deleted station
     # leaves its old orders as they were.
     station_id: Mapped[str | None] = mapped_column(String(32))
+    # Item void (issue 15): the line was taken off the order after it was placed; its stock went back and the
+    # order's totals no longer count it (`orders.voids`).
+    voided_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    voided_by: Mapped[str | None] = mapped_column(String(32))
+    void_reason: Mapped[str | None] = mapped_column(String(200))
 
     order: Mapped[Order] = relationship(back_populates="items")
     options: Mapped[list[OrderItemOption]] = relationship(

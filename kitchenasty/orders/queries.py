@@ -83,6 +83,7 @@ _ITEMS_OF = (
         items_t.c.prep_version,
         items_t.c.prep_changed_at,
         items_t.c.station_id,
+        items_t.c.voided_at,
     )
     .where(items_t.c.order_id.in_(bindparam("ids", expanding=True)))
     .order_by(items_t.c.order_id, items_t.c.position)

@@ -12,8 +12,8 @@ path: the three upserts from Python cost ~240,000 instructions per order placed 
 `local_hour`, `location_id`, `order_type`, `payment_method`, `status`), so a trigger needs nothing else: a change
 of any of those columns or of an amount takes the old row out of its bucket and puts the new one in;
 `hour_rollups` counts only orders not CANCELLED; items are counted when inserted (cancelled orders' items
-included, as the original's top items do). Orders are never deleted by the app; a deleted order leaves the order
-and hour rollups (its items stay counted until `rebuild`).
+included, as the original's top items do) and taken out when voided. Orders are never deleted by the app; a
+deleted order leaves the order and hour rollups (its items stay counted until `rebuild`).
 
 The triggers are code, not schema: `install_triggers` (re)creates them after every migration
 (`migrations/env.py`), so the definition here is the one every database runs. `rebuild` recomputes all three
@@ -70,19 +70,19 @@ def _hour_upsert(row: str, sign: str) -> str:
 
 
 def _item_upsert(row: str, sign: str) -> str:
+    """A line's quantity in or out of its item's bucket; a voided line (`voided_at` set) counts for nothing."""
     return (
         "INSERT INTO item_rollups (day, location_id, menu_item_id, name, quantity, subtotal_cents) "  # noqa: S608
         f"SELECT o.local_day, o.location_id, {row}.menu_item_id, {row}.name, {sign}{row}.quantity, "
-        f"{sign}{row}.subtotal_cents FROM orders AS o WHERE o.id = {row}.order_id "
+        f"{sign}{row}.subtotal_cents FROM orders AS o WHERE o.id = {row}.order_id AND {row}.voided_at IS NULL "
         "ON CONFLICT (day, location_id, menu_item_id, name) "
         f"DO UPDATE SET {_sum_set('item_rollups', ('quantity', 'subtotal_cents'))}"
     )
 
 
+_ITEM_WATCHED = ("order_id", "menu_item_id", "name", "quantity", "subtotal_cents", "voided_at")
 _ORDER_CHANGED = " OR ".join(f"old.{column} IS NOT new.{column}" for column in _WATCHED)
-_ITEM_CHANGED = " OR ".join(
-    f"old.{column} IS NOT new.{column}" for column in ("order_id", "menu_item_id", "name", "quantity", "subtotal_cents")
-)
+_ITEM_CHANGED = " OR ".join(f"old.{column} IS NOT new.{column}" for column in _ITEM_WATCHED)
 _TRIGGER_NAMES = (
     "rollups_order_inserted",
     "rollups_order_updated",
@@ -105,10 +105,7 @@ _SQLITE = (
 )
 
 _PG_CHANGED = " OR ".join(f"OLD.{column} IS DISTINCT FROM NEW.{column}" for column in _WATCHED)
-_PG_ITEM_CHANGED = " OR ".join(
-    f"OLD.{column} IS DISTINCT FROM NEW.{column}"
-    for column in ("order_id", "menu_item_id", "name", "quantity", "subtotal_cents")
-)
+_PG_ITEM_CHANGED = " OR ".join(f"OLD.{column} IS DISTINCT FROM NEW.{column}" for column in _ITEM_WATCHED)
 _POSTGRESQL = (
     "CREATE OR REPLACE FUNCTION rollups_order_changed() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN "
     f"IF TG_OP = 'UPDATE' AND NOT ({_PG_CHANGED}) THEN RETURN NULL; END IF; "
@@ -181,6 +178,7 @@ def rebuild(session: Any) -> tuple[int, int]:
                 func.sum(order_items_t.c.subtotal_cents),
             )
             .select_from(order_items_t.join(orders_t, orders_t.c.id == order_items_t.c.order_id))
+            .where(order_items_t.c.voided_at.is_(None))
             .group_by(orders_t.c.local_day, orders_t.c.location_id, order_items_t.c.menu_item_id, order_items_t.c.name),
         )
     )

@@ -10,7 +10,13 @@ encoded once per event (`core.realtime.frame_head`); `kitchenasty.services` subs
 from __future__ import annotations
 
 from kitchenasty.core.realtime import RoomPublisher, encode_json, frame_head
-from kitchenasty.orders.events import OrderAcknowledged, OrderCreated, OrderItemPrepChanged, OrderStatusChanged
+from kitchenasty.orders.events import (
+    OrderAcknowledged,
+    OrderCreated,
+    OrderItemPrepChanged,
+    OrderItemVoided,
+    OrderStatusChanged,
+)
 
 KITCHEN_ROOM = "kitchen"
 LASTING_ROOMS = frozenset({KITCHEN_ROOM})
@@ -32,7 +38,8 @@ class OrderRooms:
     def on_created(self, event: OrderCreated) -> None:
         self.publisher.publish(frame_head(ORDER_CREATED, encode_json(event.order)), [KITCHEN_ROOM])
 
-    def on_status_changed(self, event: OrderStatusChanged) -> None:
+    def on_status_changed(self, event: OrderStatusChanged | OrderItemVoided) -> None:
+        """A status change, or an item voided (the whole order again, same message: displays redraw it)."""
         head = frame_head(ORDER_STATUS_UPDATE, encode_json(event.order))
         self.publisher.publish(head, [KITCHEN_ROOM, order_room(event.order.id)])
 

@@ -31,6 +31,7 @@ from kitchenasty.orders.schemas import (
     QuoteOut,
     StatusChangeOut,
     StatusIn,
+    VoidIn,
 )
 from kitchenasty.services import ServicesDep
 
@@ -167,6 +168,23 @@ class OrderController(Controller):
         self, order_id: FromPath[str], data: JSONBody[StatusIn], services: ServicesDep, principal: CurrentPrincipal
     ) -> Ok[OrderOut]:
         return ok(await services.orders.change_status(order_id, data.status, principal, data.reason))
+
+    @post(
+        "/{order_id:str}/items/{item_id:str}/void",
+        guards=[staff_only],
+        status_code=HTTP_200_OK,
+        summary="Take one item off an order (staff; a reason is required): totals, stock and tickets follow",
+        responses=errors(404, 409),
+    )
+    async def void_item(
+        self,
+        order_id: FromPath[str],
+        item_id: FromPath[str],
+        data: JSONBody[VoidIn],
+        services: ServicesDep,
+        principal: CurrentPrincipal,
+    ) -> Ok[OrderOut]:
+        return ok(await services.orders.void_item(order_id, item_id, data.reason, principal))
 
     @get(
         "/{order_id:str}/history",

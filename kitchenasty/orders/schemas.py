@@ -93,6 +93,10 @@ class PrepIn(msgspec.Struct, kw_only=True, forbid_unknown_fields=True, rename="c
 REASON_MAX_CHARS = 200
 
 
+class VoidIn(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
+    reason: Annotated[str, msgspec.Meta(min_length=1, max_length=1000, description="Why the item comes off.")]
+
+
 class StatusIn(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
     status: OrderStatus
     reason: (
@@ -135,6 +139,8 @@ class OrderItemOut(msgspec.Struct, kw_only=True, rename="camel"):
     prep_changed_at: str | None = None
     station_id: str | None = None
     """The kitchen station that prepares this line (set when the order was placed); None: expo only."""
+    voided: bool = False
+    """Taken off the order after it was placed (shown struck through); its amount is no longer in the totals."""
 
 
 class PartyRef(msgspec.Struct, kw_only=True):

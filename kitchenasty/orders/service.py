@@ -35,11 +35,12 @@ from kitchenasty.coupons.service import AppliedCoupon, CouponService, customer_k
 from kitchenasty.kitchen import queries as kitchen_queries
 from kitchenasty.locations.hours import Closure, DayHours
 from kitchenasty.menu import queries as menu_queries
-from kitchenasty.orders import checks, export, queries
+from kitchenasty.orders import checks, export, queries, voids
 from kitchenasty.orders.catalog import Catalog
 from kitchenasty.orders.checks import Line, OrderNotFound, OrderRequest, OrderSettings, Totals, refuse
 from kitchenasty.orders.events import OrderCreated, OrderStatusChanged
 from kitchenasty.orders.filters import list_filters
+from kitchenasty.orders.hooks import NoHooks, OrderHooks
 from kitchenasty.orders.schemas import (
     KITCHEN_STATUSES,
     OrderDeliveryOut,
@@ -67,6 +68,8 @@ def order_settings_of(resolved: ResolvedSettings) -> OrderSettings:
         delivery_fee_cents=to_cents(resolved.get("orders.deliveryFee"), field="orders.deliveryFee"),
         tz=ZoneInfo(resolved.get("general.timezone")),
         money=resolved.money,
+        restaurant_name=str(resolved.get("general.restaurantName") or ""),
+        auto_print_status=str(resolved.get("orders.autoPrintStatus") or ""),
     )
 
 
@@ -92,6 +95,8 @@ class OrderService:
         self._cfg_cache: tuple[ResolvedSettings, OrderSettings] | None = None
         self.catalog = Catalog()
         """Cleared on every menu or location change (subscribed in `kitchenasty.services`)."""
+        self.hooks: OrderHooks = NoHooks()
+        """Run inside the order transactions (ticket printing; set in `kitchenasty.services`)."""
 
     async def order_settings(self) -> OrderSettings:
         resolved = await self.settings.resolved()
@@ -278,6 +283,7 @@ class OrderService:
         )
         out = _written_out(order, items, options, plan)
         record(session, OrderCreated(order=out))
+        self.hooks.placed(session, out, req.cfg)
         return out
 
     async def place(
@@ -376,6 +382,7 @@ class OrderService:
         """Staff move an order along the transition table; a customer may cancel their own order while PENDING.
         The reason given (a cancellation's, say) is kept on the history row."""
         reason = checks.clean_reason(reason)
+        cfg = await self.order_settings()
 
         def change(session: Session) -> OrderOut:
             current = queries.current_status(session, order_id)
@@ -393,9 +400,28 @@ class OrderService:
             self.apply_move(session, order_id, current, status, principal, reason, utcnow())
             out = queries.load_order(session, order_id)
             record(session, OrderStatusChanged(order=out, previous_status=previous))
+            self.hooks.status_changed(session, out, previous, cfg)
             return out
 
         return await self.db.run_write(change)
+
+    async def void_item(self, order_id: str, item_id: str, reason: str, principal: Principal) -> OrderOut:
+        """Staff take one line off an order (`orders.voids`); a reason is required."""
+        text = checks.clean_reason(reason)
+        if text is None:
+            raise refuse("Give a reason for voiding this item", "REASON_REQUIRED")
+        cfg = await self.order_settings()
+        return await self.db.run_write(
+            lambda session: voids.void_in(
+                session,
+                order_id=order_id,
+                item_id=item_id,
+                reason=text,
+                staff_id=principal.id,
+                cfg=cfg,
+                hooks=self.hooks,
+            )
+        )
 
     # ---------------------------------------------------------------- reads
 

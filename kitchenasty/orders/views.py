@@ -67,6 +67,7 @@ def item_out(i: Any, options: list[OrderItemOptionOut]) -> OrderItemOut:
         prep_version=i.prep_version,
         prep_changed_at=iso(i.prep_changed_at),
         station_id=i.station_id,
+        voided=getattr(i, "voided_at", None) is not None,
     )
 
 

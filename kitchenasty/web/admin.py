@@ -124,6 +124,14 @@ SCREENS: tuple[AdminScreen, ...] = (
         description="The kitchen line: which station (bar, grill…) prepares which categories; each station's display.",
     ),
     AdminScreen(
+        slug="printers",
+        title="Printers",
+        role=MANAGER,
+        module="printers",
+        group="Restaurant",
+        description="Kitchen ticket printers: their station, paper width, state and test page; print jobs to retry.",
+    ),
+    AdminScreen(
         slug="staff",
         title="Staff",
         role=SUPER_ADMIN,

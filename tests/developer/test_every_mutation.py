@@ -61,6 +61,36 @@ async def _item(services: Services) -> str:
     return (await services.menu.create_item(item)).id
 
 
+async def _two_item_order(client: AsyncTestClient[Litestar], services: Services) -> tuple[str, str]:
+    menu = await make_menu(services)
+    lines = [{"menuItemId": menu.fries, "quantity": 1}, {"menuItemId": menu.soda, "quantity": 1}]
+    response = await client.post("/api/orders", json=guest_order(menu, items=lines))
+    assert response.status_code == 201, response.text
+    order = response.json()["data"]
+    return order["id"], order["items"][0]["id"]
+
+
+async def _printer(client: AsyncTestClient[Litestar], headers: dict[str, str]) -> str:
+    body = {"name": "Expo", "host": "127.0.0.1", "port": 9}
+    response = await client.post("/api/printers", headers=headers, json=body)
+    assert response.status_code == 201, response.text
+    return response.json()["data"]["id"]
+
+
+async def _failed_print_job(client: AsyncTestClient[Litestar], services: Services, headers: dict[str, str]) -> str:
+    from sqlalchemy import update
+
+    from kitchenasty.printing.models import PrintJob
+
+    printer = await _printer(client, headers)
+    response = await client.post(f"/api/printers/{printer}/test", headers=headers)
+    assert response.status_code == 201, response.text
+    job_id = response.json()["data"]["id"]
+    async with services.db.transaction() as session:
+        await session.execute(update(PrintJob).where(PrintJob.id == job_id).values(status="FAILED"))
+    return job_id
+
+
 async def _station(services: Services) -> str:
     return (await services.stations.create_station(StationIn(name="Grill"))).id
 
@@ -481,6 +511,39 @@ SCENARIOS: dict[tuple[str, str], Scenario] = {
     ),
     ("DELETE", "/api/stations/{station_id:str}"): Scenario(
         "station", lambda c, s, h: _then(_station(s), lambda i: c.delete(f"/api/stations/{i}", headers=h))
+    ),
+    ("POST", "/api/printers"): Scenario("printer", lambda c, s, h: _printer(c, h)),
+    ("PATCH", "/api/printers/{printer_id:str}"): Scenario(
+        "printer",
+        lambda c, s, h: _then(_printer(c, h), lambda i: c.patch(f"/api/printers/{i}", headers=h, json={"port": 9101})),
+    ),
+    ("DELETE", "/api/printers/{printer_id:str}"): Scenario(
+        "printer", lambda c, s, h: _then(_printer(c, h), lambda i: c.delete(f"/api/printers/{i}", headers=h))
+    ),
+    ("POST", "/api/printers/{printer_id:str}/test"): Scenario(
+        "print_job", lambda c, s, h: _then(_printer(c, h), lambda i: c.post(f"/api/printers/{i}/test", headers=h))
+    ),
+    ("POST", "/api/print-jobs/{job_id:str}/retry"): Scenario(
+        "print_job",
+        lambda c, s, h: _then(_failed_print_job(c, s, h), lambda i: c.post(f"/api/print-jobs/{i}/retry", headers=h)),
+    ),
+    ("POST", "/api/print-jobs/{job_id:str}/dismiss"): Scenario(
+        "print_job",
+        lambda c, s, h: _then(_failed_print_job(c, s, h), lambda i: c.post(f"/api/print-jobs/{i}/dismiss", headers=h)),
+    ),
+    ("POST", "/api/orders/{order_id:str}/reprint"): Scenario(
+        "order",
+        lambda c, s, h: _then(
+            _then(_printer(c, h), lambda _p: _order(c, s)),
+            lambda i: c.post(f"/api/orders/{i}/reprint", headers=h, json={}),
+        ),
+    ),
+    ("POST", "/api/orders/{order_id:str}/items/{item_id:str}/void"): Scenario(
+        "order_item",
+        lambda c, s, h: _then(
+            _two_item_order(c, s),
+            lambda oi: c.post(f"/api/orders/{oi[0]}/items/{oi[1]}/void", headers=h, json={"reason": "Out of it"}),
+        ),
     ),
 }
 

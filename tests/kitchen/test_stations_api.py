@@ -141,3 +141,20 @@ async def test_order_lines_without_stations_go_to_expo(client: Client, services:
     placed = await client.post("/api/orders", json={"orderType": "PICKUP", "items": items, **GUEST})
     assert placed.status_code == 201
     assert placed.json()["data"]["items"][0]["stationId"] is None
+
+
+async def test_station_lists_its_printers_and_refuses_delete_while_it_has_them(
+    client: Client, services: Services
+) -> None:
+    headers = await staff_headers(services, "MANAGER")
+    bar = await _station(client, headers, name="Bar")
+    created = await client.post(
+        "/api/printers", headers=headers, json={"name": "Bar printer", "host": "127.0.0.1", "stationId": bar["id"]}
+    )
+    assert created.status_code == 201, created.text
+    listed = (await client.get("/api/stations", headers=headers)).json()["data"]
+    assert [p["name"] for p in listed[0]["printers"]] == ["Bar printer"]
+    refused = await client.delete(f"/api/stations/{bar['id']}", headers=headers)
+    assert refused.status_code == 409
+    assert refused.json()["code"] == "STATION_IN_USE"
+    assert "printers" in refused.json()["error"]

@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises: 
-Create Date: 2026-12-02 07:49:39.730486
+Create Date: 2026-12-02 09:58:25.127842
 """
 
 from __future__ import annotations
@@ -351,6 +351,23 @@ def upgrade() -> None:
         batch_op.create_index('ix_outbox_due', ['status', 'next_attempt_at'], unique=False)
         batch_op.create_index('ix_outbox_order', ['order_id', 'created_at'], unique=False)
 
+    op.create_table('printers',
+    sa.Column('name', sa.String(length=60), nullable=False),
+    sa.Column('host', sa.String(length=255), nullable=False),
+    sa.Column('port', sa.Integer(), nullable=False),
+    sa.Column('width_mm', sa.Integer(), nullable=False),
+    sa.Column('station_id', sa.String(length=32), nullable=True),
+    sa.Column('active', sa.Boolean(), nullable=False),
+    sa.Column('auto_print_status', sa.String(length=20), nullable=True),
+    sa.Column('id', sa.String(length=32), nullable=False),
+    sa.Column('created_at', kitchenasty.core.schema.UTCDateTime(), nullable=False),
+    sa.Column('updated_at', kitchenasty.core.schema.UTCDateTime(), nullable=False),
+    sa.ForeignKeyConstraint(['station_id'], ['stations.id'], name=op.f('fk_printers_station_id_stations'), ondelete='RESTRICT'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_printers'))
+    )
+    with op.batch_alter_table('printers', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_printers_station_id'), ['station_id'], unique=False)
+
     op.create_table('tables',
     sa.Column('location_id', sa.String(length=32), nullable=False),
     sa.Column('name', sa.String(length=60), nullable=False),
@@ -585,6 +602,9 @@ def upgrade() -> None:
     sa.Column('prep_version', sa.Integer(), server_default='0', nullable=False),
     sa.Column('prep_changed_at', kitchenasty.core.schema.UTCDateTime(), nullable=True),
     sa.Column('station_id', sa.String(length=32), nullable=True),
+    sa.Column('voided_at', kitchenasty.core.schema.UTCDateTime(), nullable=True),
+    sa.Column('voided_by', sa.String(length=32), nullable=True),
+    sa.Column('void_reason', sa.String(length=200), nullable=True),
     sa.Column('id', sa.String(length=32), nullable=False),
     sa.ForeignKeyConstraint(['menu_item_id'], ['menu_items.id'], name=op.f('fk_order_items_menu_item_id_menu_items'), ondelete='RESTRICT'),
     sa.ForeignKeyConstraint(['order_id'], ['orders.id'], name=op.f('fk_order_items_order_id_orders'), ondelete='CASCADE'),
@@ -608,6 +628,29 @@ def upgrade() -> None:
     )
     with op.batch_alter_table('order_status_changes', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_order_status_changes_order_id'), ['order_id'], unique=False)
+
+    op.create_table('print_jobs',
+    sa.Column('printer_id', sa.String(length=32), nullable=False),
+    sa.Column('order_id', sa.String(length=32), nullable=True),
+    sa.Column('kind', sa.String(length=16), nullable=False),
+    sa.Column('status', sa.String(length=16), nullable=False),
+    sa.Column('attempts', sa.Integer(), nullable=False),
+    sa.Column('last_error', sa.Text(), nullable=True),
+    sa.Column('next_attempt_at', kitchenasty.core.schema.UTCDateTime(), nullable=True),
+    sa.Column('payload', sa.JSON(), nullable=False),
+    sa.Column('printed_at', kitchenasty.core.schema.UTCDateTime(), nullable=True),
+    sa.Column('dismissed_at', kitchenasty.core.schema.UTCDateTime(), nullable=True),
+    sa.Column('id', sa.String(length=32), nullable=False),
+    sa.Column('created_at', kitchenasty.core.schema.UTCDateTime(), nullable=False),
+    sa.Column('updated_at', kitchenasty.core.schema.UTCDateTime(), nullable=False),
+    sa.ForeignKeyConstraint(['order_id'], ['orders.id'], name=op.f('fk_print_jobs_order_id_orders'), ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['printer_id'], ['printers.id'], name=op.f('fk_print_jobs_printer_id_printers'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_print_jobs'))
+    )
+    with op.batch_alter_table('print_jobs', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_print_jobs_order_id'), ['order_id'], unique=False)
+        batch_op.create_index('ix_print_jobs_printer_status', ['printer_id', 'status'], unique=False)
+        batch_op.create_index('ix_print_jobs_status', ['status'], unique=False)
 
     op.create_table('menu_option_values',
     sa.Column('menu_option_id', sa.String(length=32), nullable=False),
@@ -653,6 +696,12 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f('ix_menu_option_values_menu_option_id'))
 
     op.drop_table('menu_option_values')
+    with op.batch_alter_table('print_jobs', schema=None) as batch_op:
+        batch_op.drop_index('ix_print_jobs_status')
+        batch_op.drop_index('ix_print_jobs_printer_status')
+        batch_op.drop_index(batch_op.f('ix_print_jobs_order_id'))
+
+    op.drop_table('print_jobs')
     with op.batch_alter_table('order_status_changes', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_order_status_changes_order_id'))
 
@@ -704,6 +753,10 @@ def downgrade() -> None:
     op.drop_table('menu_items')
     op.drop_table('users')
     op.drop_table('tables')
+    with op.batch_alter_table('printers', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_printers_station_id'))
+
+    op.drop_table('printers')
     with op.batch_alter_table('outbox', schema=None) as batch_op:
         batch_op.drop_index('ix_outbox_order')
         batch_op.drop_index('ix_outbox_due')

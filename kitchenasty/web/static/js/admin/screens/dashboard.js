@@ -129,6 +129,17 @@ export async function mount(main, ctx) {
       }
       alerts.append(banner);
     }
+    const failedPrints = stats.failedPrintJobs || 0;
+    if (failedPrints > 0) {
+      const text = `${plural(failedPrints, "kitchen ticket", "kitchen tickets")} failed to print.`;
+      const banner = el("div", { class: "banner banner-warn admin-alert", role: "status", id: "dashboard-failed-prints" }, el("span", { text }));
+      banner.append(
+        manager
+          ? el("span", { class: "admin-alert-actions" }, el("a", { class: "btn", href: "/admin/printers", text: "Print them again or dismiss them" }))
+          : el("span", { text: " A manager can print them again from the printers screen." }),
+      );
+      alerts.append(banner);
+    }
     if (stats.lowStock.length) {
       alerts.append(
         el(

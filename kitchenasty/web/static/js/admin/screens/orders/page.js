@@ -23,18 +23,27 @@ function facts(pairs) {
   );
 }
 
-function itemsTable(order) {
+const CLOSED = new Set(["DELIVERED", "PICKED_UP", "CANCELLED"]);
+
+/** `onVoid(item)`: offered on each live item while the order is open and has more than one live item. */
+function itemsTable(order, onVoid) {
+  const live = order.items.filter((item) => !item.voided).length;
+  const voidable = onVoid && !CLOSED.has(order.status) && live > 1;
   const rows = order.items.map((item) =>
     el(
       "tr",
-      {},
+      { class: item.voided ? "admin-item-voided" : null },
       el("td", { class: "admin-num", text: `${item.quantity}×` }),
       el(
         "td",
         {},
-        el("span", { class: "admin-item-name", text: item.name }),
+        el(item.voided ? "s" : "span", { class: "admin-item-name", text: item.name }),
+        item.voided ? el("span", { class: "admin-status admin-avail-hidden", text: " Voided" }) : null,
         item.options && item.options.length ? el("div", { class: "admin-item-options", text: optionText(item.options) }) : null,
         item.comment ? el("div", { class: "admin-item-note", text: `Note: ${item.comment}` }) : null,
+        voidable && !item.voided
+          ? el("button", { type: "button", class: "btn btn-ghost admin-void-btn", text: "Void…", "aria-label": `Void ${item.quantity} × ${item.name}`, onclick: () => onVoid(item) })
+          : null,
       ),
       el("td", { class: "admin-num admin-col-each", text: money(item.unitPrice) }),
       el("td", { class: "admin-num", text: money(item.subtotal) }),
@@ -183,7 +192,13 @@ export async function mountOrder(main, ctx, id) {
           ? ["Table", order.tableName || "Not given"]
           : ["Pickup at", order.location ? order.location.name : ""];
     body.replaceChildren(
-      section("Items", "order-items", itemsTable(order), order.comment ? el("p", { class: "admin-order-comment" }, el("strong", { text: "Order note: " }), order.comment) : null),
+      section(
+        "Items",
+        "order-items",
+        itemsTable(order, voidItem),
+        order.comment ? el("p", { class: "admin-order-comment" }, el("strong", { text: "Order note: " }), order.comment) : null,
+        CLOSED.has(order.status) ? null : el("button", { type: "button", class: "btn admin-reprint", text: "Reprint kitchen tickets", onclick: reprint }),
+      ),
       section(
         "Guest",
         "order-guest",
@@ -259,6 +274,36 @@ export async function mountOrder(main, ctx, id) {
       danger: true,
     });
     if (reason) change("CANCELLED", reason);
+  }
+
+  async function voidItem(item) {
+    if (busy) return;
+    const reason = await promptText({
+      title: `Void ${item.quantity} × ${item.name}?`,
+      body: "The item comes off the order: the totals and stock follow, and the kitchen's printers print a change ticket.",
+      label: "Reason",
+      required: true,
+      requiredMessage: "Write why the item comes off.",
+      maxLength: 200,
+      confirmLabel: "Void the item",
+      cancelLabel: "Keep it",
+      danger: true,
+    });
+    if (!reason) return;
+    const response = await api(`/api/orders/${encodeURIComponent(order.id)}/items/${encodeURIComponent(item.id)}/void`, { method: "POST", body: { reason } });
+    if (!response.ok) return toast(response.error, { kind: "error" });
+    order = response.data;
+    renderOrder();
+    loadHistory();
+    toast(`${item.name} voided; the total is now ${money(order.total)}.`, { kind: "success" });
+    return undefined;
+  }
+
+  async function reprint() {
+    const response = await api(`/api/orders/${encodeURIComponent(order.id)}/reprint`, { method: "POST", body: {} });
+    if (!response.ok) return toast(response.error, { kind: "error" });
+    toast(`Reprinting on ${response.data.length} ${response.data.length === 1 ? "printer" : "printers"}.`, { kind: "success" });
+    return undefined;
   }
 
   renderOrder();

@@ -53,7 +53,7 @@ export async function mountReceipt(main, ctx, id) {
     el(
       "ul",
       { class: "admin-receipt-items" },
-      order.items.map((item) =>
+      order.items.filter((item) => !item.voided).map((item) =>
         el(
           "li",
           {},

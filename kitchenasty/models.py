@@ -17,6 +17,7 @@ MODEL_MODULES = (
     "kitchenasty.menu.models",
     "kitchenasty.coupons.models",
     "kitchenasty.orders.models",
+    "kitchenasty.payments.models",
     "kitchenasty.reservations.models",
     "kitchenasty.automation.models",
 )

@@ -32,6 +32,9 @@ from kitchenasty.orders import queries as order_queries
 from kitchenasty.orders.events import OrderCreated, OrderStatusChanged
 from kitchenasty.orders.rooms import OrderRooms
 from kitchenasty.orders.service import OrderService
+from kitchenasty.payments.events import OrderPaymentChanged
+from kitchenasty.payments.rooms import PaymentRooms
+from kitchenasty.payments.service import PaymentService
 from kitchenasty.reports.service import ReportService
 from kitchenasty.reservations import queries as reservation_queries
 from kitchenasty.reservations.events import (
@@ -69,6 +72,7 @@ class Services:
     request_metrics: MetricsService
     reports: ReportService
     reservations: ReservationService
+    payments: PaymentService
 
 
 def build_services(boot: BootSettings, db: Database | None = None) -> Services:
@@ -86,6 +90,7 @@ def build_services(boot: BootSettings, db: Database | None = None) -> Services:
     reservations = ReservationService(db, settings)
     dependents = _dependents(reservations)
     metrics = RequestMetrics()
+    orders = OrderService(db, settings, coupons)
     services = Services(
         boot=boot,
         db=db,
@@ -101,7 +106,7 @@ def build_services(boot: BootSettings, db: Database | None = None) -> Services:
         locations=LocationService(db, settings, dependents),
         menu=MenuService(db, settings, dependents),
         coupons=coupons,
-        orders=OrderService(db, settings, coupons),
+        orders=orders,
         automation=AutomationService(db, settings, boot),
         audit=AuditService(db, settings),
         dashboard=DashboardService(db, settings),
@@ -109,6 +114,7 @@ def build_services(boot: BootSettings, db: Database | None = None) -> Services:
         request_metrics=MetricsService(db, metrics),
         reports=ReportService(db, settings),
         reservations=reservations,
+        payments=PaymentService(db, settings, orders, boot),
     )
     _subscribe(services)
     audit.mask_json_columns("site_settings", settings_audit_changes)
@@ -136,6 +142,7 @@ def subscribe_rooms(services: Services, publisher: RoomPublisher) -> None:
     rooms = OrderRooms(publisher)
     services.bus.subscribe(OrderCreated, rooms.on_created)
     services.bus.subscribe(OrderStatusChanged, rooms.on_status_changed)
+    services.bus.subscribe(OrderPaymentChanged, PaymentRooms(publisher).on_changed)
     menu_rooms = MenuRooms(publisher)
     for menu_change in (MenuChanged, LocationChanged):  # open storefronts read their menu again
         services.bus.subscribe(menu_change, menu_rooms.on_changed)

@@ -44,6 +44,9 @@ class Order(IdMixin, TimestampMixin, Base):
     """The restaurant-local day and hour the order was placed in: its bucket in the rollups, fixed at placement
     (a later change of time zone does not move it)."""
     local_hour: Mapped[int] = mapped_column(Integer, nullable=False, default=0)
+    # payments (issue 16): UNPAID, PENDING, PAID, PARTIALLY_REFUNDED, REFUNDED; written only by the payments
+    # domain through `orders.queries.set_payment_status` (cash orders stay UNPAID until staff mark them paid).
+    payment_status: Mapped[str] = mapped_column(String(24), nullable=False, default="UNPAID", server_default="UNPAID")
 
     items: Mapped[list[OrderItem]] = relationship(
         back_populates="order", cascade="all, delete-orphan", order_by="OrderItem.position"

@@ -163,7 +163,7 @@ class OrderOut(msgspec.Struct, kw_only=True, rename="camel"):
     comment: str | None
     coupon_code: str | None
     payment_method: str
-    payment_status: PaymentState
+    payment_status: PaymentState = "UNPAID"
     subtotal: float
     discount: float
     delivery_fee: float

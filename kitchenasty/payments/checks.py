@@ -90,11 +90,11 @@ def order_payment_status(payments: Iterable[PaymentFacts]) -> str:
 
 def refund_amount(requested: int | None, *, amount: int, refunded: int, status: str) -> int:
     """The refund to make: `requested` cents (all that is left when None); never more than captured minus refunded."""
+    left = amount - refunded
+    if status == "REFUNDED" or (status in CAPTURED and left <= 0):
+        raise ValidationFailed("This payment has already been refunded in full", code="ALREADY_REFUNDED")
     if status not in ("SUCCEEDED", "PARTIALLY_REFUNDED"):
         raise ValidationFailed("Only a completed payment can be refunded", code="PAYMENT_NOT_REFUNDABLE")
-    left = amount - refunded
-    if left <= 0:
-        raise ValidationFailed("This payment has already been refunded in full", code="ALREADY_REFUNDED")
     cents = left if requested is None else requested
     if cents <= 0:
         raise ValidationFailed(

@@ -2,6 +2,7 @@
 // the server's events), cancel with confirmation, a chime for new orders, and a socket that survives outages.
 
 import { $, LiveSocket, api, config, describeRetry, el, formatTime, optionText, storage, typeLabel } from "./common.js";
+import { paymentBadge } from "./kitchen-payment.js";
 
 const COLUMNS = ["PENDING", "CONFIRMED", "PREPARING", "READY"];
 const ON_BOARD = new Set(COLUMNS);
@@ -187,7 +188,7 @@ function onEvent(event, order) {
     applyOrder(order);
     if (isNew && ON_BOARD.has(order.status)) announce([order]);
     render();
-  } else if (event === "order.statusUpdate") {
+  } else if (event === "order.statusUpdate" || event === "order.paymentUpdate") {
     state.known.add(order.id);
     applyOrder(order);
     render();
@@ -346,6 +347,7 @@ function card(order) {
       ),
       fresh ? el("p", { class: "ticket-new", text: "NEW" }) : null,
       el("p", { class: "ticket-customer", text: order.customerName || order.guestName || "Guest" }),
+      paymentBadge(order),
       order.scheduledAt ? el("p", { class: "ticket-scheduled", text: `Scheduled for ${formatTime(order.scheduledAt)}` }) : null,
       items,
       order.comment ? el("p", { class: "ticket-comment", text: order.comment }) : null,

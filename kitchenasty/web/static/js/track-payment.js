@@ -77,7 +77,7 @@ export function renderPayment(order) {
     el("h2", { id: "pay-title", text: "Payment" }),
     el("p", { class: `pay-state pay-state-${state.toLowerCase()}`, id: "pay-state", dataset: { payment: state }, text: PAYMENT_TEXT[state] || state }),
     el("p", { class: "muted", id: "pay-note", role: "status", text: note }),
-    button,
+    ...(button ? [button] : []),
   );
   if (open) captureOnReturn(order);
 }

@@ -169,7 +169,8 @@ export function paymentsPanel(ctx, initial) {
     const status = order.paymentStatus || "UNPAID";
     state.replaceChildren(el("span", { class: `admin-status admin-pay-${status.toLowerCase()}`, dataset: { payment: status }, text: PAYMENT_STATE_TEXT[status] || status }), ` · total ${money(order.total)}`);
     const open = (status === "UNPAID" || status === "PENDING") && order.status !== "CANCELLED";
-    actions.replaceChildren(open ? el("button", { type: "button", class: "btn btn-primary", id: "mark-paid", text: "Mark paid…", onclick: markPaid }) : null);
+    actions.hidden = !open;
+    actions.replaceChildren(...(open ? [el("button", { type: "button", class: "btn btn-primary", id: "mark-paid", text: "Mark paid…", onclick: markPaid })] : []));
   }
 
   async function markPaid() {

@@ -52,7 +52,7 @@ class PaymentController(Controller):
         "/create-intent",
         status_code=HTTP_200_OK,
         summary="A Stripe PaymentIntent for the order's total (API clients; the order's customer or tracking token)",
-        responses=errors(403, 409, 502),
+        responses=errors(403, 404, 409, 502),
     )
     async def create_intent(
         self, data: JSONBody[PayIn], services: ServicesDep, principal: MaybePrincipal
@@ -63,7 +63,7 @@ class PaymentController(Controller):
         "/create-checkout-session",
         status_code=HTTP_200_OK,
         summary="A hosted Stripe Checkout page for the order's total: the browser goes to `url`",
-        responses=errors(403, 409, 502),
+        responses=errors(403, 404, 409, 502),
     )
     async def create_checkout_session(
         self, data: JSONBody[PayIn], services: ServicesDep, principal: MaybePrincipal
@@ -74,7 +74,7 @@ class PaymentController(Controller):
         "/paypal/create",
         status_code=HTTP_200_OK,
         summary="A PayPal order for the order's total: the guest approves it at `approvalUrl`",
-        responses=errors(403, 409, 502),
+        responses=errors(403, 404, 409, 502),
     )
     async def paypal_create(
         self, data: JSONBody[PayIn], services: ServicesDep, principal: MaybePrincipal
@@ -85,7 +85,7 @@ class PaymentController(Controller):
         "/paypal/capture",
         status_code=HTTP_200_OK,
         summary="Capture the PayPal order the guest approved; it must belong to the order and match its total",
-        responses=errors(403, 502),
+        responses=errors(403, 404, 502),
     )
     async def paypal_capture(
         self, data: JSONBody[CaptureIn], services: ServicesDep, principal: MaybePrincipal

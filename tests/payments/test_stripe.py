@@ -259,3 +259,22 @@ async def test_payment_refusals_are_sentences(
     assert cancelled.status_code == 400 and "cancelled" in cancelled.json()["error"]
     not_set = await client.post("/api/payments/webhook", content=b"{}", headers={"Stripe-Signature": "t=1,v1=x"})
     assert not_set.status_code == 400
+
+
+async def test_a_failed_card_payment_leaves_the_order_unpaid(
+    client: AsyncTestClient[Litestar], services: Services, stripe: StripeDouble, menu: Menu
+) -> None:
+    await use_stripe(services, stripe)
+    order = await place(client, menu)
+    data = (await client.post("/api/payments/create-intent", json=pay_body(order))).json()["data"]
+    assert (await _order_row(services, order["id"])).payment_status == "PENDING"
+    intent = stripe.intents[data["paymentIntentId"]]
+    assert (await _deliver(client, stripe, "payment_intent.payment_failed", intent)).status_code == 200
+    (payment,) = await _payments(services, order["id"])
+    assert payment.status == "FAILED"
+    assert (await _order_row(services, order["id"])).payment_status == "UNPAID"
+    async with services.db.session() as s:
+        (failed,) = list(await s.scalars(select(EventRecord).where(EventRecord.name == "payment.failed")))
+    assert failed.payload["reason"] == "The card payment failed"
+    unknown = await _deliver(client, stripe, "customer.created", {"id": "cus_1"})
+    assert unknown.status_code == 200  # acknowledged and ignored

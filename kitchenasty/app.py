@@ -44,6 +44,7 @@ def _domain_routes() -> list[Any]:
     from kitchenasty.menu.sockets import SOCKET_ROUTES as menu_socket_routes
     from kitchenasty.orders.routes import ROUTES as order_routes
     from kitchenasty.orders.sockets import SOCKET_ROUTES as socket_routes
+    from kitchenasty.payments.routes import ROUTES as payment_routes
     from kitchenasty.printing.routes import ROUTES as printing_routes
     from kitchenasty.reports.routes import ROUTES as report_routes
     from kitchenasty.reservations.routes import ROUTES as reservation_routes
@@ -58,6 +59,7 @@ def _domain_routes() -> list[Any]:
         *customer_routes,
         *order_routes,
         *socket_routes,
+        *payment_routes,
         *menu_socket_routes,
         *reservation_routes,
         *reservation_sockets,

@@ -19,6 +19,7 @@ MODEL_MODULES = (
     "kitchenasty.coupons.models",
     "kitchenasty.orders.models",
     "kitchenasty.printing.models",
+    "kitchenasty.payments.models",
     "kitchenasty.reservations.models",
     "kitchenasty.automation.models",
 )

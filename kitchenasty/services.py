@@ -42,6 +42,9 @@ from kitchenasty.orders.events import (
 from kitchenasty.orders.kitchen import KitchenService
 from kitchenasty.orders.rooms import OrderRooms
 from kitchenasty.orders.service import OrderService
+from kitchenasty.payments.events import OrderPaymentChanged
+from kitchenasty.payments.rooms import PaymentRooms
+from kitchenasty.payments.service import PaymentService
 from kitchenasty.printing import queries as printing_queries
 from kitchenasty.printing.events import PrintersChanged, PrintJobsQueued
 from kitchenasty.printing.hooks import PrintHooks
@@ -86,6 +89,7 @@ class Services:
     reservations: ReservationService
     stations: StationService
     printing: PrinterService
+    payments: PaymentService
 
 
 def build_services(boot: BootSettings, db: Database | None = None) -> Services:
@@ -133,6 +137,7 @@ def build_services(boot: BootSettings, db: Database | None = None) -> Services:
         reservations=reservations,
         stations=StationService(db, dependents),
         printing=PrinterService(db, orders.order_settings, print_hooks),
+        payments=PaymentService(db, settings, orders, boot),
     )
     _subscribe(services)
     audit.mask_json_columns("site_settings", settings_audit_changes)
@@ -166,6 +171,7 @@ def subscribe_rooms(services: Services, publisher: RoomPublisher) -> None:
     services.bus.subscribe(OrderItemPrepChanged, rooms.on_prep_changed)
     services.bus.subscribe(OrderAcknowledged, rooms.on_acknowledged)
     services.bus.subscribe(OrderItemVoided, rooms.on_status_changed)
+    services.bus.subscribe(OrderPaymentChanged, PaymentRooms(publisher).on_changed)
     menu_rooms = MenuRooms(publisher)
     for menu_change in (MenuChanged, LocationChanged):  # open storefronts read their menu again
         services.bus.subscribe(menu_change, menu_rooms.on_changed)

@@ -463,6 +463,21 @@ SITE_SETTINGS: tuple[SettingSpec, ...] = (
         secret=True,
     ),
     _site("payments", "paypalSandbox", "bool", True, "Use PayPal's sandbox.", aliases=("PAYPAL_SANDBOX",)),
+    _site(
+        "payments",
+        "stripeApiBase",
+        "url",
+        "https://api.stripe.com",
+        "Base URL of the Stripe API (point it at a test double to rehearse payments).",
+    ),
+    _site(
+        "payments",
+        "paypalApiBase",
+        "url",
+        "",
+        "Base URL of the PayPal API. Empty: https://api-m.sandbox.paypal.com with the sandbox on, else "
+        "https://api-m.paypal.com.",
+    ),
     # reviews
     _site("reviews", "enabled", "bool", True, "Accept reviews."),
     _site("reviews", "requireOrder", "bool", False, "Only guests with an order may review."),

@@ -49,6 +49,10 @@ class Order(IdMixin, TimestampMixin, Base):
     acknowledged_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     acknowledged_by: Mapped[str | None] = mapped_column(String(32))
 
+    # payments (issue 16): UNPAID, PENDING, PAID, PARTIALLY_REFUNDED, REFUNDED; written only by the payments
+    # domain through `orders.queries.set_payment_status` (cash orders stay UNPAID until staff mark them paid).
+    payment_status: Mapped[str] = mapped_column(String(24), nullable=False, default="UNPAID", server_default="UNPAID")
+
     items: Mapped[list[OrderItem]] = relationship(
         back_populates="order", cascade="all, delete-orphan", order_by="OrderItem.position"
     )

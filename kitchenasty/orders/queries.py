@@ -515,6 +515,23 @@ def move_status(session: Any, order_id: str, from_status: str, to_status: str, n
     return fast(session).execute(_MOVE_STATUS, params).rowcount == 1
 
 
+_SET_PAYMENT_STATUS = (
+    update(orders_t)
+    .where(orders_t.c.id == bindparam("order_id"))
+    .values(
+        payment_status=bindparam("payment_status", type_=orders_t.c.payment_status.type),
+        updated_at=bindparam("now", type_=orders_t.c.updated_at.type),
+    )
+)
+
+
+def set_payment_status(session: Any, order_id: str, payment_status: str, now: Any) -> None:
+    """The payments domain's one write to an order: its `payment_status` (and `updated_at`, so live views order the
+    change after the one before)."""
+    params = {"order_id": order_id, "payment_status": payment_status, "now": now}
+    fast(session).execute(_SET_PAYMENT_STATUS, params)
+
+
 def stock_taken_by(session: Any, order_id: str) -> list[tuple[str, int]]:
     """(menu item, quantity) of the stock an order took."""
     return [(r.menu_item_id, int(r.qty)) for r in fast(session).execute(_STOCK_TAKEN_BY, {"order_id": order_id})]

@@ -20,6 +20,8 @@ ORDER_STATUSES: tuple[str, ...] = get_args(OrderStatus)
 ACTIVE_STATUSES: tuple[str, ...] = ("PENDING", "CONFIRMED", "PREPARING", "READY", "OUT_FOR_DELIVERY")
 KITCHEN_STATUSES: tuple[str, ...] = ("PENDING", "CONFIRMED", "PREPARING", "READY")
 TERMINAL_STATUSES: tuple[str, ...] = ("DELIVERED", "PICKED_UP", "CANCELLED")
+PaymentState = Literal["UNPAID", "PENDING", "PAID", "PARTIALLY_REFUNDED", "REFUNDED"]
+"""An order's `paymentStatus` (kept by the payments domain)."""
 
 Id = Annotated[str, msgspec.Meta(min_length=1, max_length=64)]
 Text = Annotated[str, msgspec.Meta(max_length=500)]
@@ -74,7 +76,8 @@ class OrderIn(msgspec.Struct, kw_only=True, rename="camel"):
     guest_name: ShortText | None = None
     guest_email: Annotated[str, msgspec.Meta(max_length=254)] | None = None
     guest_phone: Annotated[str, msgspec.Meta(max_length=40)] | None = None
-    payment_method: Literal["CASH"] = "CASH"
+    payment_method: Literal["CASH", "STRIPE", "PAYPAL"] = "CASH"
+    """How the guest means to pay; STRIPE and PAYPAL orders are paid afterwards through `/api/payments`."""
 
 
 PrepState = Literal["QUEUED", "PREPARING", "DONE"]
@@ -187,6 +190,7 @@ class OrderOut(msgspec.Struct, kw_only=True, rename="camel"):
     comment: str | None
     coupon_code: str | None
     payment_method: str
+    payment_status: PaymentState = "UNPAID"
     subtotal: float
     discount: float
     delivery_fee: float

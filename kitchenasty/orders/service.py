@@ -255,6 +255,7 @@ class OrderService:
             "table_id": plan.table_id,
             "table_name": plan.table_name,
             "payment_method": req.data.payment_method,
+            "payment_status": "UNPAID",
             "idempotency_key": key,
             "request_fingerprint": print_,
             "created_at": now,

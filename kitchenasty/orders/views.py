@@ -22,6 +22,7 @@ from kitchenasty.orders.schemas import (
     OrderOut,
     OrderStatus,
     PartyRef,
+    PaymentState,
     QuoteLineOut,
     QuoteOut,
     StatusChangeOut,
@@ -100,6 +101,7 @@ def order_out(row: Any, items: list[OrderItemOut]) -> OrderOut:
         comment=row.comment,
         coupon_code=row.coupon_code,
         payment_method=row.payment_method,
+        payment_status=cast(PaymentState, row.payment_status),  # a state of the payments domain
         subtotal=from_cents(row.subtotal_cents),
         discount=from_cents(row.discount_cents),
         delivery_fee=from_cents(row.delivery_fee_cents),

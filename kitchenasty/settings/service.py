@@ -244,6 +244,8 @@ PUBLIC_FIELDS = (
     "orders.taxRate",
     "orders.deliveryFee",
     "payments.cashEnabled",
+    "payments.stripeEnabled",
+    "payments.paypalEnabled",
     "advanced.maintenanceMode",
     "advanced.maintenanceMessage",
 )

@@ -35,7 +35,12 @@ async def test_events_list_each_kinds_paths_operators_and_actions(
         "staff.invited",
         "reservation.created",
         "reservation.statusChanged",
+        "payment.succeeded",
+        "payment.failed",
+        "payment.refunded",
     }
+    paid = {p["path"] for p in kinds["payment.succeeded"]["paths"]}
+    assert {"order.paymentStatus", "order.total", "payment.amount", "payment.provider"} <= paid
     booked = {p["path"] for p in kinds["reservation.created"]["paths"]}
     assert {"reservation.partySize", "reservation.guestEmail", "reservation.status"} <= booked
     assert "reservation.manageUrl" in booked  # a rule's e-mail can give the guest their manage link, as orders do

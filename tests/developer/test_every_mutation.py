@@ -22,6 +22,7 @@ from kitchenasty.core.audit import AuditEntry
 from kitchenasty.coupons.schemas import CouponIn
 from kitchenasty.kitchen.schemas import StationIn
 from kitchenasty.menu.schemas import AllergenIn, CategoryIn, MealtimeIn, MenuItemIn
+from kitchenasty.payments.schemas import MarkPaidIn
 from kitchenasty.services import Services
 from tests.factories import bearer, make_customer, make_staff
 from tests.orders.fixtures import guest_order, make_menu
@@ -40,6 +41,11 @@ NOT_STAFF_WRITES = {
     ("POST", "/api/orders/quote"): "writes nothing",
     ("POST", "/api/coupons/validate"): "writes nothing",
     ("POST", "/api/automation/preview"): "writes nothing (renders an action against a recorded event)",
+    ("POST", "/api/payments/webhook"): "Stripe's signed callback; a refused one is audited as the webhook",
+    ("POST", "/api/payments/create-intent"): "the payer's own step; the payment row names who and when",
+    ("POST", "/api/payments/create-checkout-session"): "the payer's own step; the payment row names who and when",
+    ("POST", "/api/payments/paypal/create"): "the payer's own step; the payment row names who and when",
+    ("POST", "/api/payments/paypal/capture"): "the payer's own step; the payment row names who and when",
 }
 
 
@@ -465,6 +471,24 @@ SCENARIOS: dict[tuple[str, str], Scenario] = {
     ("POST", "/api/orders/{order_id:str}/acknowledge"): Scenario(
         "order",
         lambda c, s, h: _then(_order(c, s), lambda i: c.post(f"/api/orders/{i}/acknowledge", headers=h)),
+    ),
+    ("POST", "/api/payments/cash"): Scenario(
+        "payment",
+        lambda c, s, h: _then(_order(c, s), lambda i: c.post("/api/payments/cash", headers=h, json={"orderId": i})),
+    ),
+    ("POST", "/api/orders/{order_id:str}/payments/mark-paid"): Scenario(
+        "payment",
+        lambda c, s, h: _then(
+            _order(c, s),
+            lambda i: c.post(f"/api/orders/{i}/payments/mark-paid", headers=h, json={"amountReceived": "50"}),
+        ),
+    ),
+    ("POST", "/api/payments/{payment_id:str}/refund"): Scenario(
+        "payment_refund",
+        lambda c, s, h: _then(
+            _then(_order(c, s), lambda i: s.payments.mark_paid(i, MarkPaidIn(method="CARD_ON_SITE"))),
+            lambda p: c.post(f"/api/payments/{p.id}/refund", headers=h, json={"amount": "1", "reason": "Cold"}),
+        ),
     ),
     ("POST", "/api/reservations"): Scenario(
         "reservation",

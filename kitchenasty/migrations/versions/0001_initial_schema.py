@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises: 
-Create Date: 2026-12-02 09:58:25.127842
+Create Date: 2026-12-02 10:00:12.295257
 """
 
 from __future__ import annotations
@@ -210,6 +210,17 @@ def upgrade() -> None:
     sa.Column('id', sa.String(length=32), nullable=False),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_password_reset_tokens')),
     sa.UniqueConstraint('token_hash', name=op.f('uq_password_reset_tokens_token_hash'))
+    )
+    op.create_table('payment_events',
+    sa.Column('provider', sa.String(length=16), nullable=False),
+    sa.Column('event_id', sa.String(length=255), nullable=False),
+    sa.Column('kind', sa.String(length=64), nullable=False),
+    sa.Column('outcome', sa.String(length=300), nullable=False),
+    sa.Column('payment_id', sa.String(length=32), nullable=True),
+    sa.Column('created_at', kitchenasty.core.schema.UTCDateTime(), nullable=False),
+    sa.Column('id', sa.String(length=32), nullable=False),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_payment_events')),
+    sa.UniqueConstraint('provider', 'event_id', name='uq_payment_events_provider_event')
     )
     op.create_table('request_metrics',
     sa.Column('hour', sa.DateTime(), nullable=False),
@@ -457,6 +468,7 @@ def upgrade() -> None:
     sa.Column('local_hour', sa.Integer(), nullable=False),
     sa.Column('acknowledged_at', kitchenasty.core.schema.UTCDateTime(), nullable=True),
     sa.Column('acknowledged_by', sa.String(length=32), nullable=True),
+    sa.Column('payment_status', sa.String(length=24), server_default='UNPAID', nullable=False),
     sa.Column('id', sa.String(length=32), nullable=False),
     sa.Column('created_at', kitchenasty.core.schema.UTCDateTime(), nullable=False),
     sa.Column('updated_at', kitchenasty.core.schema.UTCDateTime(), nullable=False),
@@ -629,6 +641,34 @@ def upgrade() -> None:
     with op.batch_alter_table('order_status_changes', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_order_status_changes_order_id'), ['order_id'], unique=False)
 
+    op.create_table('payments',
+    sa.Column('order_id', sa.String(length=32), nullable=False),
+    sa.Column('provider', sa.String(length=16), nullable=False),
+    sa.Column('provider_ref', sa.String(length=255), nullable=True),
+    sa.Column('intent_ref', sa.String(length=255), nullable=True),
+    sa.Column('redirect_url', sa.String(length=2048), nullable=True),
+    sa.Column('status', sa.String(length=24), nullable=False),
+    sa.Column('amount_cents', sa.Integer(), nullable=False),
+    sa.Column('refunded_cents', sa.Integer(), nullable=False),
+    sa.Column('currency', sa.String(length=3), nullable=False),
+    sa.Column('received_cents', sa.Integer(), nullable=True),
+    sa.Column('change_cents', sa.Integer(), nullable=True),
+    sa.Column('actor_type', sa.String(length=16), nullable=False),
+    sa.Column('actor_id', sa.String(length=32), nullable=True),
+    sa.Column('paid_at', kitchenasty.core.schema.UTCDateTime(), nullable=True),
+    sa.Column('flag', sa.String(length=300), nullable=True),
+    sa.Column('id', sa.String(length=32), nullable=False),
+    sa.Column('created_at', kitchenasty.core.schema.UTCDateTime(), nullable=False),
+    sa.Column('updated_at', kitchenasty.core.schema.UTCDateTime(), nullable=False),
+    sa.ForeignKeyConstraint(['order_id'], ['orders.id'], name=op.f('fk_payments_order_id_orders'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_payments'))
+    )
+    with op.batch_alter_table('payments', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_payments_intent_ref'), ['intent_ref'], unique=False)
+        batch_op.create_index('ix_payments_order_created', ['order_id', 'created_at'], unique=False)
+        batch_op.create_index(batch_op.f('ix_payments_order_id'), ['order_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_payments_provider_ref'), ['provider_ref'], unique=False)
+
     op.create_table('print_jobs',
     sa.Column('printer_id', sa.String(length=32), nullable=False),
     sa.Column('order_id', sa.String(length=32), nullable=True),
@@ -666,6 +706,21 @@ def upgrade() -> None:
     with op.batch_alter_table('menu_option_values', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_menu_option_values_menu_option_id'), ['menu_option_id'], unique=False)
 
+    op.create_table('payment_refunds',
+    sa.Column('payment_id', sa.String(length=32), nullable=False),
+    sa.Column('amount_cents', sa.Integer(), nullable=False),
+    sa.Column('status', sa.String(length=16), nullable=False),
+    sa.Column('reason', sa.String(length=200), nullable=True),
+    sa.Column('provider_ref', sa.String(length=255), nullable=True),
+    sa.Column('actor_id', sa.String(length=32), nullable=True),
+    sa.Column('created_at', kitchenasty.core.schema.UTCDateTime(), nullable=False),
+    sa.Column('id', sa.String(length=32), nullable=False),
+    sa.ForeignKeyConstraint(['payment_id'], ['payments.id'], name=op.f('fk_payment_refunds_payment_id_payments'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_payment_refunds'))
+    )
+    with op.batch_alter_table('payment_refunds', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_payment_refunds_payment_id'), ['payment_id'], unique=False)
+
     op.create_table('order_item_options',
     sa.Column('order_item_id', sa.String(length=32), nullable=False),
     sa.Column('menu_option_value_id', sa.String(length=32), nullable=False),
@@ -692,6 +747,10 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f('ix_order_item_options_menu_option_value_id'))
 
     op.drop_table('order_item_options')
+    with op.batch_alter_table('payment_refunds', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_payment_refunds_payment_id'))
+
+    op.drop_table('payment_refunds')
     with op.batch_alter_table('menu_option_values', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_menu_option_values_menu_option_id'))
 
@@ -702,6 +761,13 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f('ix_print_jobs_order_id'))
 
     op.drop_table('print_jobs')
+    with op.batch_alter_table('payments', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_payments_provider_ref'))
+        batch_op.drop_index(batch_op.f('ix_payments_order_id'))
+        batch_op.drop_index('ix_payments_order_created')
+        batch_op.drop_index(batch_op.f('ix_payments_intent_ref'))
+
+    op.drop_table('payments')
     with op.batch_alter_table('order_status_changes', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_order_status_changes_order_id'))
 
@@ -780,6 +846,7 @@ def downgrade() -> None:
     op.drop_table('stations')
     op.drop_table('site_settings')
     op.drop_table('request_metrics')
+    op.drop_table('payment_events')
     op.drop_table('password_reset_tokens')
     op.drop_table('order_rollups')
     op.drop_table('order_counters')

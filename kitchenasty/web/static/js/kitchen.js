@@ -4,12 +4,13 @@
 // someone acknowledges the order (kitchen-alert.js), the station view and compact mode (kitchen-view.js), the
 // "done today" list (kitchen-done.js), and a socket that survives outages.
 
-import { $, LiveSocket, api, config, el, formatTime, typeLabel } from "./common.js";
+import { $, api, config, describeRetry, el, formatTime, LiveSocket, optionText, storage, typeLabel } from "./common.js";
 import { setUnacknowledged, setupAlert, setupSound, stopAlert } from "./kitchen-alert.js";
 import { doneOpen, load as loadDone, setupDone } from "./kitchen-done.js";
 import { NEXT_PREP, itemLine, note } from "./kitchen-items.js";
 import { onSocketState, setConn, showToast, tick as tickTimers } from "./kitchen-status.js";
 import { itemsHere, loadStations, setupView, visible } from "./kitchen-view.js";
+import { paymentBadge } from "./kitchen-payment.js";
 
 const COLUMNS = ["PENDING", "CONFIRMED", "PREPARING", "READY"];
 const ON_BOARD = new Set(COLUMNS);
@@ -172,7 +173,7 @@ function onEvent(event, data) {
     applyOrder(order);
     if (isNew && ON_BOARD.has(order.status)) announce([order]);
     render();
-  } else if (event === "order.statusUpdate") {
+  } else if (event === "order.statusUpdate" || event === "order.paymentUpdate") {
     state.known.add(order.id);
     applyOrder(order);
     updateAlert();
@@ -433,6 +434,7 @@ function card(order) {
       ),
       fresh ? el("p", { class: "ticket-new", text: "NEW" }) : null,
       el("p", { class: "ticket-customer", text: order.customerName || order.guestName || "Guest" }),
+      paymentBadge(order),
       order.scheduledAt ? el("p", { class: "ticket-scheduled", text: `Scheduled for ${formatTime(order.scheduledAt)}` }) : null,
       items,
       order.comment ? note("p", "ticket-comment", order.comment) : null,

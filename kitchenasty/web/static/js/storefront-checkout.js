@@ -2,6 +2,7 @@
 
 import { $, api, el, money, randomKey, storage } from "./common.js";
 import { renderCart, saveCart } from "./storefront-cart.js";
+import { paymentMethod, setupPayment, startPayment } from "./storefront-payment.js";
 import { CHECKOUT_KEY, PENDING_KEY, QUOTE_GUEST, TYPE_TEXT, orderingPaused, ordersSettings, state } from "./storefront-state.js";
 
 // ------------------------------------------------------------------ checkout
@@ -145,6 +146,7 @@ function orderBody({ forQuote }) {
   if (state.coupon) body.couponCode = state.coupon;
   const tip = ordersSettings.enableTipping ? tipAmount() : 0;
   if (tip > 0) body.tip = tip;
+  if (!forQuote && paymentMethod() !== "CASH") body.paymentMethod = paymentMethod();
   if (type === "DELIVERY") {
     const address = {
       line1: $("#addr-line1").value.trim(),
@@ -292,6 +294,7 @@ export function wireCheckout() {
     $("#tip-custom").addEventListener("change", requote);
   }
 
+  setupPayment();
   form.addEventListener("submit", placeOrder);
 }
 
@@ -348,6 +351,7 @@ async function placeOrder(event) {
     state.lines = [];
     saveCart();
     const order = response.data;
+    if (await startPayment(order)) return;
     location.assign(`/track/${encodeURIComponent(order.id)}?t=${encodeURIComponent(order.trackingToken)}`);
     return;
   }

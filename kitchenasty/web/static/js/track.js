@@ -1,6 +1,7 @@
 // Order tracking: progress steps for the order's type, items and totals, live over the order's room.
 
 import { $, LiveSocket, STATUS_TEXT, config, describeRetry, el, formatDateTime, money, optionText, typeLabel } from "./common.js";
+import { paymentWords, renderPayment } from "./track-payment.js";
 
 const STEPS = {
   DELIVERY: [
@@ -84,7 +85,8 @@ function render(order) {
   }
   if (order.location) facts.push(["Restaurant", order.location.name]);
   facts.push(["Placed", formatDateTime(order.createdAt)]);
-  facts.push(["Payment", order.paymentMethod === "CASH" ? "Cash on delivery / at pickup" : order.paymentMethod]);
+  facts.push(["Payment", paymentWords(order)]);
+  renderPayment(order);
   $("#facts").replaceChildren(...facts.flatMap(([term, value]) => [el("dt", { text: term }), el("dd", { text: value })]));
 
   $("#items").replaceChildren(
@@ -149,7 +151,7 @@ function start() {
   const socket = new LiveSocket(`/api/ws/orders/${encodeURIComponent(config.orderId)}${query}`, {
     onSnapshot: render,
     onEvent: (event, order) => {
-      if (event === "order.statusUpdate" && order && order.id === config.orderId) render(order);
+      if ((event === "order.statusUpdate" || event === "order.paymentUpdate") && order && order.id === config.orderId) render(order);
     },
     onState,
     onRefused: (code) => {

@@ -6,6 +6,7 @@ import { LiveSocket, api, el, formatDateTime, money, optionText, typeLabel } fro
 import { promptText } from "../../dialog.js";
 import { toast } from "../../toast.js";
 import { actionLabel, addressLines, contact, loadOrder, statusBadge, statusText, targets } from "./shared.js";
+import { paymentsPanel } from "./payments.js";
 
 const ROLE_TEXT = { SUPER_ADMIN: "Administrator", MANAGER: "Manager", STAFF: "Staff", CUSTOMER: "Customer" };
 const KIND_TEXT = { email: "E-mail", sms: "SMS", webhook: "Webhook" };
@@ -230,6 +231,7 @@ export async function mountOrder(main, ctx, id) {
     const changed = next.status !== order.status;
     order = next;
     renderOrder();
+    payments.update(order);
     if (changed) {
       loadHistory();
       loadDeliveries();
@@ -307,11 +309,13 @@ export async function mountOrder(main, ctx, id) {
   }
 
   renderOrder();
+  const payments = paymentsPanel(ctx, order);
   main.replaceChildren(
     el("p", { class: "admin-back" }, el("a", { href: "/admin/orders", text: "← All orders" })),
     header,
     actions,
     body,
+    payments.panel,
     section("Status history", "order-history", history),
     section(
       "Messages",
@@ -325,7 +329,7 @@ export async function mountOrder(main, ctx, id) {
   const socket = new LiveSocket(`/api/ws/orders/${encodeURIComponent(id)}`, {
     onSnapshot: (snapshot) => apply(snapshot),
     onEvent: (event, data) => {
-      if (event === "order.statusUpdate") apply(data);
+      if (event === "order.statusUpdate" || event === "order.paymentUpdate") apply(data);
     },
   });
   socket.start();

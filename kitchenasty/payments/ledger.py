@@ -4,6 +4,7 @@ domain events and the receipt e-mail in the outbox. Shared by the webhook, PayPa
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -36,6 +37,9 @@ class Context:
     restaurant: str
     mail_on: bool
     base_url: str
+    on_confirmed: Callable[[Any, OrderOut], None]
+    """What the orders domain does after a status change besides the history and event (its print hook), called
+    when a payment confirms a PENDING order, so a paid order prints like one staff confirmed."""
 
 
 def payment_view(session: Any, payment_id: str) -> PaymentOut:
@@ -51,10 +55,13 @@ def refresh_order(session: Any, order_id: str, now: datetime) -> str:
     return status
 
 
-def announce(session: Any, order_id: str, now: datetime, *, confirm: bool) -> OrderOut:
+def announce(session: Any, order_id: str, now: datetime, *, confirm: bool, ctx: Context | None = None) -> OrderOut:
     """After a payment change: confirm the order when asked (and PENDING), else tell the rooms its payment state."""
     if confirm and confirm_paid_in(session, order_id, now):
-        return order_queries.load_order(session, order_id)
+        order = order_queries.load_order(session, order_id)
+        if ctx is not None:
+            ctx.on_confirmed(session, order)
+        return order
     order = order_queries.load_order(session, order_id)
     notify(session, OrderPaymentChanged(order=order))
     return order
@@ -64,7 +71,7 @@ def succeeded(session: Any, ctx: Context, payment_id: str, now: datetime, *, con
     """The payment (already saved SUCCEEDED) took the money: order state, confirmation, event, receipt."""
     row = queries.payment(session, payment_id)
     refresh_order(session, row.order_id, now)
-    order = announce(session, row.order_id, now, confirm=confirm)
+    order = announce(session, row.order_id, now, confirm=confirm, ctx=ctx)
     payment = payment_view(session, payment_id)
     record(session, PaymentSucceeded(order=order, payment=payment))
     receipt(session, ctx, order, payment)

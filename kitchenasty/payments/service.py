@@ -85,6 +85,12 @@ class PaymentService:
 
     async def config(self) -> PayConfig:
         r: ResolvedSettings = await self.settings.resolved()
+        order_cfg = await self.orders.order_settings()
+        hooks = self.orders.hooks
+
+        def on_confirmed(session: Any, order: OrderOut) -> None:
+            hooks.status_changed(session, order, "PENDING", order_cfg)
+
         return PayConfig(
             currency=str(r.get("general.defaultCurrency")).upper(),
             stripe_on=bool(r.get("payments.stripeEnabled")),
@@ -100,6 +106,7 @@ class PaymentService:
                 restaurant=str(r.get("general.restaurantName") or "KitchenAsty"),
                 mail_on=bool(r.get("mail.smtpHost")),
                 base_url=self.base_url,
+                on_confirmed=on_confirmed,
             ),
         )
 

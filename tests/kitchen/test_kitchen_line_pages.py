@@ -191,6 +191,13 @@ def test_compact_mode_fits_three_tickets_a_column_on_a_tablet_with_big_item_text
     assert page.locator(".item-name").first.evaluate("el => parseFloat(getComputedStyle(el).fontSize)") >= 22
     assert serious_violations(page) == []
     page.screenshot(path=str(screenshots / "kitchen-compact-tablet.png"))
+    # the payment row folds into a chip in the header; while unpaid the chip opens the "Mark paid" dialog
+    first = orders[0]["orderNumber"]
+    card = page.locator(f'.ticket[data-id="{orders[0]["id"]}"]')  # compact headings drop the date prefix
+    expect(card.locator(".ticket-payment")).to_be_hidden()
+    card.get_by_role("button", name=f"Not paid: mark order #{first} paid").click()
+    expect(page.get_by_role("dialog", name=f"Mark order #{first} paid")).to_be_visible()
+    page.keyboard.press("Escape")
 
     page.reload()  # remembered on this device
     expect(page.locator("#conn")).to_have_attribute("data-state", "live")
@@ -235,7 +242,7 @@ def test_items_tap_through_their_states_and_undo_and_done_today_recall_bring_the
     expect(column(other.page, "READY").locator(".ticket")).to_have_count(1)
 
     # Undo: the last item back to PREPARING and the order with it, on both screens
-    ticket(page, order["orderNumber"]).get_by_role("button", name=re.compile("^Recall the last change")).click()
+    ticket(page, order["orderNumber"]).get_by_role("button", name=re.compile("^Undo: recall the last change")).click()
     expect(column(page, "PREPARING").locator(".ticket")).to_have_count(1)
     expect(column(other.page, "PREPARING").locator(".ticket")).to_have_count(1)
     expect(ticket(other.page, order["orderNumber"]).locator(".item").filter(has_text=DRINKS[0])).to_have_attribute(

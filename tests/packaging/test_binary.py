@@ -184,7 +184,7 @@ def test_binary_runs_the_appliance_end_to_end(
     assert manifest["revision"] == migrate.head_revision()
     port = base.rsplit(":", 1)[1]
     doctor = run(binary, "doctor", "--data-dir", str(data_dir), "--host", "127.0.0.1", "--port", port)
-    assert "all 8 checks passed" in doctor.stdout
+    assert "all 9 checks passed" in doctor.stdout
     assert f"is served by this data dir's KitchenAsty {__version__}" in doctor.stdout
     refused = run(binary, "restore", str(archive), "--data-dir", str(data_dir), ok=False)
     assert refused.returncode == 1

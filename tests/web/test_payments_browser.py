@@ -143,7 +143,7 @@ def test_cook_marks_a_cash_order_paid_from_the_kitchen_card(
     log_in_to_kitchen(cook.page, world)
     card = ticket(cook.page, order["orderNumber"])
     expect(card.locator(".pay-badge")).to_have_text("Not paid")
-    card.get_by_role("button", name=f"Mark order #{order['orderNumber']} paid").click()
+    card.get_by_role("button", name=f"Mark paid: order #{order['orderNumber']}").click()
     dialog = cook.page.get_by_role("dialog", name=f"Mark order #{order['orderNumber']} paid")
     expect(dialog).to_be_visible()
     assert serious_violations(cook.page) == []

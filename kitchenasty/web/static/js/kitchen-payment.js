@@ -33,12 +33,30 @@ export function paymentBadge(order) {
         type: "button",
         class: "btn btn-pay",
         dataset: { focusKey: `${order.id}:pay` },
-        "aria-label": `Mark order #${order.orderNumber} paid`,
+        "aria-label": `Mark paid: order #${order.orderNumber}`,
         text: "Mark paid",
         onclick: () => openDialog(order),
       })
     : null;
   return el("div", { class: "ticket-payment" }, badge, button);
+}
+
+/**
+ * The same state as one small chip for the card's header, shown only in compact mode (CSS), where the payment row
+ * would cost a ticket per column: while unpaid the chip is the button that opens the dialog.
+ */
+export function paymentChip(order) {
+  const status = order.paymentStatus || "UNPAID";
+  const words = PAYMENT_WORDS[status] || status;
+  const props = { class: `pay-chip pay-${status.toLowerCase()}`, dataset: { payment: status }, text: words };
+  if (!OPEN.has(status)) return el("span", props);
+  return el("button", {
+    ...props,
+    type: "button",
+    dataset: { payment: status, focusKey: `${order.id}:paychip` },
+    "aria-label": `${words}: mark order #${order.orderNumber} paid`,
+    onclick: () => openDialog(order),
+  });
 }
 
 let dialog = null;

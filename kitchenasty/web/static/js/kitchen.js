@@ -10,7 +10,7 @@ import { doneOpen, load as loadDone, setupDone } from "./kitchen-done.js";
 import { NEXT_PREP, itemLine, note } from "./kitchen-items.js";
 import { onSocketState, setConn, showToast, tick as tickTimers } from "./kitchen-status.js";
 import { itemsHere, loadStations, setupView, visible } from "./kitchen-view.js";
-import { paymentBadge } from "./kitchen-payment.js";
+import { paymentBadge, paymentChip } from "./kitchen-payment.js";
 
 const COLUMNS = ["PENDING", "CONFIRMED", "PREPARING", "READY"];
 const ON_BOARD = new Set(COLUMNS);
@@ -401,7 +401,7 @@ function card(order) {
           type: "button",
           class: "btn btn-recall",
           dataset: { action: "recall", id: order.id, focusKey: `${order.id}:recall` },
-          "aria-label": `Recall the last change of order #${order.orderNumber}`,
+          "aria-label": `Undo: recall the last change of order #${order.orderNumber}`,
           disabled: order.busy ? true : null,
           text: "Undo",
         }),
@@ -430,6 +430,7 @@ function card(order) {
         ticketNumber(order),
         el("span", { class: `badge badge-${order.orderType.toLowerCase()}`, text: typeLabel(order) }),
         el("span", { class: "ticket-who", "aria-hidden": "true", text: order.customerName || order.guestName || "Guest" }),
+        paymentChip(order),
         el("span", { class: "timer", dataset: { since, scheduled: order.scheduledAt ? "1" : "" }, "aria-label": "Order age" }),
       ),
       fresh ? el("p", { class: "ticket-new", text: "NEW" }) : null,

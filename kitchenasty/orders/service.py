@@ -50,7 +50,15 @@ from kitchenasty.orders.schemas import (
     QuoteOut,
     StatusChangeOut,
 )
-from kitchenasty.orders.views import history_out, item_out, option_out, order_delivery_out, order_out, quote_out
+from kitchenasty.orders.views import (
+    history_out,
+    item_out,
+    moved_out,
+    option_out,
+    order_delivery_out,
+    order_out,
+    quote_out,
+)
 from kitchenasty.settings.service import ResolvedSettings, SettingsService
 
 __all__ = ["OrderCreated", "OrderNotFound", "OrderService", "OrderStatusChanged"]
@@ -386,9 +394,7 @@ class OrderService:
         cfg = await self.order_settings()
 
         def change(session: Session) -> OrderOut:
-            current = queries.current_status(session, order_id)
-            if current is None:
-                raise OrderNotFound("Order not found")
+            current = queries.load_order(session, order_id)
             previous = current.status
             checks.check_move(
                 order_type=current.order_type,
@@ -398,8 +404,9 @@ class OrderService:
                 owner_id=current.customer_id,
                 caller_id=principal.id,
             )
-            self.apply_move(session, order_id, current, status, principal, reason, utcnow())
-            out = queries.load_order(session, order_id)
+            now = utcnow()
+            self.apply_move(session, order_id, current, status, principal, reason, now)
+            out = moved_out(current, status, now)
             record(session, OrderStatusChanged(order=out, previous_status=previous))
             self.hooks.status_changed(session, out, previous, cfg)
             return out

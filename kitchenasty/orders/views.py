@@ -5,8 +5,11 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
+from datetime import datetime
 from typing import Any, Literal, cast
 from urllib.parse import urlsplit
+
+import msgspec
 
 from kitchenasty.core.money import from_basis_points, from_cents
 from kitchenasty.core.schema import iso
@@ -114,6 +117,17 @@ def order_out(row: Any, items: list[OrderItemOut]) -> OrderOut:
         updated_at=iso(row.updated_at) or "",
         acknowledged_at=iso(row.acknowledged_at),
         acknowledged_by=row.acknowledged_by,
+    )
+
+
+def moved_out(order: OrderOut, status: str, now: datetime) -> OrderOut:
+    """`order` as it reads after a move to `status` at `now` (the move writes only `status` and `updated_at`):
+    the status change's answer and event, without reading the order, its items and options again."""
+    return msgspec.structs.replace(
+        order,
+        status=cast(OrderStatus, status),
+        next_status=cast(OrderStatus | None, next_status(order.order_type, status)),
+        updated_at=iso(now) or "",
     )
 
 

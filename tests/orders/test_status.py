@@ -192,3 +192,23 @@ async def test_status_customer_cannot_touch_another_customers_order(
     assert (code, body["error"]) == (404, "Order not found")
     anonymous = await client.patch(f"/api/orders/{order['id']}/status", json={"status": "CANCELLED"})
     assert anonymous.status_code == 401
+
+
+async def test_a_status_change_answers_and_publishes_the_order_exactly_as_it_reads_afterwards(
+    client: AsyncTestClient[Litestar], services: Services
+) -> None:
+    """The answer and the event are built from the order read before the move (not read again): they must equal
+    what a fresh read of the order gives, field by field (status, next step, updated time, items, totals)."""
+    menu = await make_menu(services)
+    order = await place(client, guest_order(menu))
+    headers = await staff_headers(services, "MANAGER")
+    seen: list[DomainEvent] = []
+    services.bus.subscribe(OrderStatusChanged, seen.append)
+    for status in ("CONFIRMED", "CANCELLED"):
+        code, body = await set_status(client, order["id"], status, headers)
+        assert code == 200, body
+        fresh = await client.get(f"/api/orders/{order['id']}", headers=headers)
+        assert fresh.status_code == 200, fresh.text
+        assert body["data"] == fresh.json()["data"]
+        assert seen[-1].payload()["order"] == fresh.json()["data"]
+    assert body["data"]["updatedAt"] > order["updatedAt"]

@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises: 
-Create Date: 2026-12-02 17:38:06.565639
+Create Date: 2026-12-02 17:59:24.612040
 """
 
 from __future__ import annotations
@@ -113,7 +113,7 @@ def upgrade() -> None:
     sa.PrimaryKeyConstraint('id', name=op.f('pk_events'))
     )
     with op.batch_alter_table('events', schema=None) as batch_op:
-        batch_op.create_index('ix_events_unprocessed', ['processed_at', 'created_at'], unique=False)
+        batch_op.create_index('ix_events_unprocessed', ['created_at', 'id'], unique=False, sqlite_where=sa.text('processed_at IS NULL'), postgresql_where=sa.text('processed_at IS NULL'))
 
     op.create_table('hour_rollups',
     sa.Column('day', sa.Date(), nullable=False),
@@ -851,7 +851,7 @@ def downgrade() -> None:
     op.drop_table('invite_tokens')
     op.drop_table('hour_rollups')
     with op.batch_alter_table('events', schema=None) as batch_op:
-        batch_op.drop_index('ix_events_unprocessed')
+        batch_op.drop_index('ix_events_unprocessed', sqlite_where=sa.text('processed_at IS NULL'), postgresql_where=sa.text('processed_at IS NULL'))
 
     op.drop_table('events')
     with op.batch_alter_table('ended_sessions', schema=None) as batch_op:

@@ -21,7 +21,7 @@ import sys
 import tempfile
 import time
 import uuid
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
@@ -240,7 +240,13 @@ class WsClients:
     """benchmarks/ws_clients.py in a separate process."""
 
     def __init__(
-        self, server: Server, *, kitchen: int = 0, token: str = "", orders: list[tuple[str, str]] = ()
+        self,
+        server: Server,
+        *,
+        kitchen: int = 0,
+        token: str = "",
+        orders: Sequence[tuple[str, str]] = (),
+        socketio: bool = False,
     ) -> None:
         self.tmp = tempfile.NamedTemporaryFile("w", suffix=".json", delete=False)  # noqa: SIM115
         json.dump(list(orders), self.tmp)
@@ -258,6 +264,7 @@ class WsClients:
                 token,
                 "--orders",
                 self.tmp.name,
+                *(["--socketio"] if socketio else []),
             ],
             stdin=subprocess.PIPE,
             stdout=subprocess.PIPE,

@@ -30,12 +30,11 @@ from benchmarks.harness import (
     bare_server,
     kitchenasty_server,
     lua_post,
-    lua_string,
     require_wrk,
     seed_menu,
     wrk,
 )
-from benchmarks.run import WsClients, workload_burst
+from benchmarks.run import WsClients, status_lua, workload_burst
 from benchmarks.standin import STANDIN_TOKEN, database_file, node_server, require_node, seed_node
 
 STACKS = ("ours", "node")
@@ -149,39 +148,6 @@ def fill_pool(server: Server, body: dict[str, Any], count: int) -> None:
         )
 
 
-def status_lua_once(order_ids: list[str], token: str, threads: int, reserve: int = 16) -> str:
-    """wrk script: each thread confirms its own orders (every request a fresh PENDING order, no two in flight on
-    the same one) and stops `reserve` orders before the end, so a request built but never sent cannot make a later
-    request a refused transition."""
-    ids = ",".join(lua_string(i) for i in order_ids)
-    return f"""
-local ids = {{{ids}}}
-local threads = {threads}
-local counter = 0
-function setup(thread)
-  thread:set("tid", counter)
-  counter = counter + 1
-end
-function init(args)
-  mine = {{}}
-  for i = 1, #ids do
-    if (i - 1) % threads == tid then mine[#mine + 1] = ids[i] end
-  end
-  k = 0
-end
-function request()
-  k = k + 1
-  local id = mine[math.min(k, #mine)]
-  return wrk.format("PATCH", "/api/orders/" .. id .. "/status",
-    {{["Content-Type"] = "application/json", ["Authorization"] = "Bearer {token}"}}, '{{"status":"CONFIRMED"}}')
-end
-function response(status, headers, body)
-  if status >= 300 then io.write("NON2XX " .. status .. " " .. body .. "\\n") end
-  if k >= #mine - {reserve} then wrk.thread:stop() end
-end
-"""
-
-
 # ---------------------------------------------------------------- workloads
 
 
@@ -259,7 +225,7 @@ def status_fanout(stack: str, seconds: float, order_rate: float) -> dict[str, An
             server.base_url,
             connections=16,
             seconds=seconds,
-            script=status_lua_once([o for o, _ in pool], token, 2, STATUS_RESERVE),
+            script=status_lua([o for o, _ in pool], token, 2, ("CONFIRMED",), STATUS_RESERVE),
             name=f"{stack} status x16 (+{5 + ORDER_ROOMS} sockets)",
             server=server,
         )

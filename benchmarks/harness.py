@@ -148,12 +148,8 @@ def kitchenasty_server(data_dir: Path | None = None, cpus: str | None = None) ->
         env=env,
         stdout=subprocess.DEVNULL,
     )
-    try:
-        with _running(proc, port, "/api/health") as server:
-            server.data_dir = tmp / "data"
-            yield server
-    finally:
-        shutil.rmtree(tmp, ignore_errors=True)
+    with running_in(proc, port, "/api/health", tmp) as server:
+        yield server
 
 
 @contextmanager
@@ -167,6 +163,17 @@ def bare_server(cpus: str | None = None) -> Iterator[Server]:
     )
     with _running(proc, port, "/json") as server:
         yield server
+
+
+@contextmanager
+def running_in(proc: subprocess.Popen[bytes], port: int, ready_path: str, tmp: Path) -> Iterator[Server]:
+    """`_running` for a server whose data dir is `tmp`/data; `tmp` is removed on the way out."""
+    try:
+        with _running(proc, port, ready_path) as server:
+            server.data_dir = tmp / "data"
+            yield server
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
 
 
 @contextmanager

@@ -200,13 +200,21 @@ async def place_orders(base_url: str, body: dict[str, Any], count: int, concurre
     return out
 
 
-def status_lua(order_ids: list[str], token: str, threads: int) -> str:
-    """wrk script: each thread walks its own orders round-robin, one step of the pickup path per round, so no two
+def status_lua(
+    order_ids: list[str],
+    token: str,
+    threads: int,
+    steps: tuple[str, ...] = PICKUP_PATH,
+    stop_reserve: int | None = None,
+) -> str:
+    """wrk script: each thread walks its own orders round-robin, one step of `steps` per round, so no two
     in-flight requests ever touch the same order. The pool is large enough that a run stays in the first round
     (every request confirms a fresh order): wrk may build a request it then never sends (connection set-up), and a
-    skipped step would make a later step of that order a refused transition."""
+    skipped step would make a later step of that order a refused transition. With `stop_reserve`, a thread stops
+    sending that many orders before the end of its first round (so it never wraps round, whatever the rate)."""
     ids = ",".join(lua_string(i) for i in order_ids)
-    path = ",".join(lua_string(s) for s in PICKUP_PATH)
+    path = ",".join(lua_string(s) for s in steps)
+    stop = f"  if k >= #mine - {stop_reserve} then wrk.thread:stop() end\n" if stop_reserve is not None else ""
     return f"""
 local ids = {{{ids}}}
 local path = {{{path}}}
@@ -234,7 +242,7 @@ function request()
 end
 function response(status, headers, body)
   if status >= 300 then io.write("NON2XX " .. status .. " " .. body .. "\\n") end
-end
+{stop}end
 """
 
 
@@ -390,7 +398,7 @@ def workload_burst(
 
         async def fire() -> float:
             async with httpx.AsyncClient(
-                base_url=server.base_url, headers={"Authorization": f"Bearer {token}"}
+                base_url=server.base_url, headers={"Authorization": f"Bearer {token}"}, timeout=30
             ) as client:
                 sem = asyncio.Semaphore(16)
 

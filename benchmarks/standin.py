@@ -17,7 +17,7 @@ from pathlib import Path
 
 import httpx
 
-from benchmarks.harness import ROOT, SeededMenu, Server, _running, free_port, order_body, pinned
+from benchmarks.harness import ROOT, SeededMenu, Server, free_port, order_body, pinned, running_in
 
 NODE_DIR = ROOT / "benchmarks" / "node"
 STANDIN_TOKEN = "standin-staff-token"  # noqa: S105 - the stand-in's fixed staff token (a string compare, no login)
@@ -47,12 +47,8 @@ def node_server(cpus: str | None = None) -> Iterator[Server]:
         env=env,
         stdout=subprocess.DEVNULL,
     )
-    try:
-        with _running(proc, port, "/health") as server:
-            server.data_dir = tmp / "data"
-            yield server
-    finally:
-        shutil.rmtree(tmp, ignore_errors=True)
+    with running_in(proc, port, "/health", tmp) as server:
+        yield server
 
 
 def seed_node(server: Server, items: int = 20) -> SeededMenu:

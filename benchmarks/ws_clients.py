@@ -127,20 +127,25 @@ class Subscriber(asyncio.Protocol):
             self.stats.seq_gaps += 1
         self.seq = seq
         if not self.snapshot:
-            self.snapshot = True
-            self.stats.per_socket[self.name] = 0
-            self.on_ready()
+            self.joined()
             return
-        order_id = _field(payload, b'"data":{"id":"')
-        if self.order_id is not None and order_id != self.order_id:
-            self.stats.wrong_room += 1
+        self.delivered(now, payload, b'"data":{"id":"')
+
+    def joined(self) -> None:
+        """The snapshot came: this socket is subscribed."""
+        self.snapshot = True
+        self.stats.per_socket[self.name] = 0
+        self.on_ready()
+
+    def delivered(self, now: float, payload: bytes, id_marker: bytes) -> None:
+        """One event: counted for its socket, checked against the room, its arrival kept per order and status."""
+        order_id = _field(payload, id_marker)
         stats = self.stats
+        if self.order_id is not None and order_id != self.order_id:
+            stats.wrong_room += 1
         stats.deliveries += 1
         stats.per_socket[self.name] += 1
-        self.arrived(now, key=order_id + b":" + _field(payload, b'"status":"'))
-
-    def arrived(self, now: float, key: bytes) -> None:
-        stats = self.stats
+        key = order_id + b":" + _field(payload, b'"status":"')
         stats.first = now if stats.first is None else stats.first
         stats.last = now
         seen = stats.arrivals.get(key)
@@ -157,16 +162,9 @@ class Subscriber(asyncio.Protocol):
             if not self.snapshot:
                 if not payload.startswith(b'42["snapshot"'):
                     raise RuntimeError(f"{self.name}: join refused: {payload[:120]!r}")
-                self.snapshot = True
-                self.stats.per_socket[self.name] = 0
-                self.on_ready()
+                self.joined()
                 return
-            order_id = _field(payload, b'{"id":"')
-            if self.order_id is not None and order_id != self.order_id:
-                self.stats.wrong_room += 1
-            self.stats.deliveries += 1
-            self.stats.per_socket[self.name] += 1
-            self.arrived(now, key=order_id + b":" + _field(payload, b'"status":"'))
+            self.delivered(now, payload, b'{"id":"')
         elif payload == b"2":
             self.send(0x1, b"3")
         elif payload.startswith(b"0{"):

@@ -21,12 +21,18 @@ async def read_json() -> Echo:
     return Echo(success=True, data={"status": "ok", "items": [1, 2, 3]})
 
 
+@get("/hello")
+async def hello() -> dict[str, str]:
+    """The comparison's hello: the body the Node stand-in's GET /hello sends."""
+    return {"hello": "world"}
+
+
 @post("/json", status_code=201)
 async def write_json(data: dict[str, object]) -> Echo:
     return Echo(success=True, data=data)
 
 
-app = Litestar(route_handlers=[read_json, write_json], debug=False, logging_config=None)
+app = Litestar(route_handlers=[read_json, hello, write_json], debug=False, logging_config=None)
 
 
 def main() -> None:

@@ -47,6 +47,7 @@ class Server:
     proc: subprocess.Popen[bytes]
     base_url: str
     port: int
+    data_dir: Path | None = None
 
     @property
     def pid(self) -> int:
@@ -87,6 +88,11 @@ def _wait_for(url: str, proc: subprocess.Popen[bytes], timeout: float = 30.0) ->
     raise RuntimeError(f"{url} did not answer within {timeout} s")
 
 
+def pinned(cmd: list[str], cpus: str | None) -> list[str]:
+    """`cmd` run under `taskset -c cpus` (the process and every thread it starts), or as it is for None."""
+    return ["taskset", "-c", cpus, *cmd] if cpus else cmd
+
+
 def bench_env() -> dict[str, str]:
     env = {k: v for k, v in os.environ.items() if not k.startswith(("KITCHENASTY_", "SMTP_"))}
     env.update(
@@ -100,8 +106,9 @@ def bench_env() -> dict[str, str]:
 
 
 @contextmanager
-def kitchenasty_server(data_dir: Path | None = None) -> Iterator[Server]:
-    """`kitchenasty init` + `kitchenasty serve` on a fresh data dir, exactly as an owner runs them."""
+def kitchenasty_server(data_dir: Path | None = None, cpus: str | None = None) -> Iterator[Server]:
+    """`kitchenasty init` + `kitchenasty serve` on a fresh data dir, exactly as an owner runs them; `cpus` pins the
+    server (`taskset -c`)."""
     tmp = Path(tempfile.mkdtemp(prefix="kitchenasty-bench-")) if data_dir is None else data_dir
     env = bench_env()
     subprocess.run(
@@ -123,40 +130,50 @@ def kitchenasty_server(data_dir: Path | None = None) -> Iterator[Server]:
     )
     port = free_port()
     proc = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "kitchenasty",
-            "serve",
-            "--data-dir",
-            str(tmp / "data"),
-            "--host",
-            "127.0.0.1",
-            "--port",
-            str(port),
-        ],
+        pinned(
+            [
+                sys.executable,
+                "-m",
+                "kitchenasty",
+                "serve",
+                "--data-dir",
+                str(tmp / "data"),
+                "--host",
+                "127.0.0.1",
+                "--port",
+                str(port),
+            ],
+            cpus,
+        ),
         env=env,
         stdout=subprocess.DEVNULL,
     )
-    try:
-        with _running(proc, port, "/api/health") as server:
-            server.data_dir = tmp / "data"
-            yield server
-    finally:
-        shutil.rmtree(tmp, ignore_errors=True)
+    with running_in(proc, port, "/api/health", tmp) as server:
+        yield server
 
 
 @contextmanager
-def bare_server() -> Iterator[Server]:
+def bare_server(cpus: str | None = None) -> Iterator[Server]:
     """The baseline: a bare Litestar JSON endpoint on the same server settings."""
     port = free_port()
     proc = subprocess.Popen(
-        [sys.executable, str(ROOT / "benchmarks" / "bare_app.py"), str(port)],
+        pinned([sys.executable, str(ROOT / "benchmarks" / "bare_app.py"), str(port)], cpus),
         env=bench_env(),
         stdout=subprocess.DEVNULL,
     )
     with _running(proc, port, "/json") as server:
         yield server
+
+
+@contextmanager
+def running_in(proc: subprocess.Popen[bytes], port: int, ready_path: str, tmp: Path) -> Iterator[Server]:
+    """`_running` for a server whose data dir is `tmp`/data; `tmp` is removed on the way out."""
+    try:
+        with _running(proc, port, ready_path) as server:
+            server.data_dir = tmp / "data"
+            yield server
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
 
 
 @contextmanager
@@ -362,6 +379,12 @@ def seed_menu(api: Api, items: int = 200) -> SeededMenu:
             },
         )
         created.append(item)
+    return SeededMenu(location_id=location["id"], order_body=order_body(location["id"], created), item_count=items)
+
+
+def order_body(location_id: str, created: list[dict[str, Any]]) -> dict[str, Any]:
+    """The benchmark's order: the first 3 items, 2 of each, Large and Cheese on each (guest checkout, pickup).
+    `created` are items as the menu API returns them (`options[].values[].id`)."""
     lines = []
     for item in created[:3]:
         size, extras = item["options"]
@@ -375,15 +398,14 @@ def seed_menu(api: Api, items: int = 200) -> SeededMenu:
                 ],
             }
         )
-    body = {
+    return {
         "orderType": "PICKUP",
-        "locationId": location["id"],
+        "locationId": location_id,
         "guestName": "Load Tester",
         "guestEmail": "load@example.com",
         "guestPhone": "+15550100",
         "items": lines,
     }
-    return SeededMenu(location_id=location["id"], order_body=body, item_count=items)
 
 
 def median(values: list[float]) -> float:

@@ -1,6 +1,8 @@
 """KitchenAsty benchmarks: every figure next to a baseline measured in the same run.
 
-    python -m benchmarks.run                     # all workloads, 3 runs each, 10 s per load
+    python -m benchmarks.run                     # ours and the Node stand-in side by side (benchmarks/compare.py)
+    python -m benchmarks.run --compare --quick   # the same, 1 rep of 3 s loads
+    python -m benchmarks.run --only a,b,c,d      # ours alone: the workloads below, 3 runs each, 10 s per load
     python -m benchmarks.run --only a,c --runs 1 --seconds 5
 
 Workloads (see benchmarks/README.md): (a) order placement at 1 and 16 clients, (b) status changes fanned out to
@@ -21,7 +23,7 @@ import sys
 import tempfile
 import time
 import uuid
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
@@ -198,13 +200,21 @@ async def place_orders(base_url: str, body: dict[str, Any], count: int, concurre
     return out
 
 
-def status_lua(order_ids: list[str], token: str, threads: int) -> str:
-    """wrk script: each thread walks its own orders round-robin, one step of the pickup path per round, so no two
+def status_lua(
+    order_ids: list[str],
+    token: str,
+    threads: int,
+    steps: tuple[str, ...] = PICKUP_PATH,
+    stop_reserve: int | None = None,
+) -> str:
+    """wrk script: each thread walks its own orders round-robin, one step of `steps` per round, so no two
     in-flight requests ever touch the same order. The pool is large enough that a run stays in the first round
     (every request confirms a fresh order): wrk may build a request it then never sends (connection set-up), and a
-    skipped step would make a later step of that order a refused transition."""
+    skipped step would make a later step of that order a refused transition. With `stop_reserve`, a thread stops
+    sending that many orders before the end of its first round (so it never wraps round, whatever the rate)."""
     ids = ",".join(lua_string(i) for i in order_ids)
-    path = ",".join(lua_string(s) for s in PICKUP_PATH)
+    path = ",".join(lua_string(s) for s in steps)
+    stop = f"  if k >= #mine - {stop_reserve} then wrk.thread:stop() end\n" if stop_reserve is not None else ""
     return f"""
 local ids = {{{ids}}}
 local path = {{{path}}}
@@ -232,7 +242,7 @@ function request()
 end
 function response(status, headers, body)
   if status >= 300 then io.write("NON2XX " .. status .. " " .. body .. "\\n") end
-end
+{stop}end
 """
 
 
@@ -240,7 +250,13 @@ class WsClients:
     """benchmarks/ws_clients.py in a separate process."""
 
     def __init__(
-        self, server: Server, *, kitchen: int = 0, token: str = "", orders: list[tuple[str, str]] = ()
+        self,
+        server: Server,
+        *,
+        kitchen: int = 0,
+        token: str = "",
+        orders: Sequence[tuple[str, str]] = (),
+        socketio: bool = False,
     ) -> None:
         self.tmp = tempfile.NamedTemporaryFile("w", suffix=".json", delete=False)  # noqa: SIM115
         json.dump(list(orders), self.tmp)
@@ -258,6 +274,7 @@ class WsClients:
                 token,
                 "--orders",
                 self.tmp.name,
+                *(["--socketio"] if socketio else []),
             ],
             stdin=subprocess.PIPE,
             stdout=subprocess.PIPE,
@@ -363,13 +380,16 @@ def workload_menu(server: Server, menu: SeededMenu, seconds: float) -> LoadResul
     return wrk(url, connections=16, seconds=seconds, name=f"menu read ({menu.item_count} items) x16", server=server)
 
 
-def workload_burst(server: Server, api: Api, menu: SeededMenu, burst: int = 100) -> dict[str, Any]:
+def workload_burst(
+    server: Server, token: str, menu: SeededMenu, burst: int = 100, *, socketio: bool = False
+) -> dict[str, Any]:
     """(d) 1,000 kitchen subscribers (two client processes) join an empty board; orders arrive (each fans out to
-    all 1,000); then one status change is timed to the last subscriber, then a burst of `burst` changes."""
-    groups = [WsClients(server, kitchen=500, token=api.token) for _ in range(2)]
+    all 1,000); then one status change is timed to the last subscriber, then a burst of `burst` changes (server CPU
+    per delivery over the burst, RSS with the 1,000 sockets open). `socketio`: the Node stand-in's clients."""
+    groups = [WsClients(server, kitchen=500, token=token, socketio=socketio) for _ in range(2)]
     pool = asyncio.run(place_orders(server.base_url, menu.order_body, burst + 1))
     time.sleep(2.0)
-    with httpx.Client(base_url=server.base_url, headers={"Authorization": f"Bearer {api.token}"}) as http:
+    with httpx.Client(base_url=server.base_url, headers={"Authorization": f"Bearer {token}"}) as http:
         single_id = pool[0][0]
         t0 = time.time()
         http.patch(f"/api/orders/{single_id}/status", json={"status": "CONFIRMED"}).raise_for_status()
@@ -378,7 +398,7 @@ def workload_burst(server: Server, api: Api, menu: SeededMenu, burst: int = 100)
 
         async def fire() -> float:
             async with httpx.AsyncClient(
-                base_url=server.base_url, headers={"Authorization": f"Bearer {api.token}"}
+                base_url=server.base_url, headers={"Authorization": f"Bearer {token}"}, timeout=30
             ) as client:
                 sem = asyncio.Semaphore(16)
 
@@ -392,8 +412,11 @@ def workload_burst(server: Server, api: Api, menu: SeededMenu, burst: int = 100)
                 await asyncio.gather(*(one(i) for i in burst_ids))
                 return start
 
+        cpu_before = server.cpu_seconds()
         burst_start = asyncio.run(fire())
         time.sleep(3.0)
+        cpu_burst = server.cpu_seconds() - cpu_before
+    rss_mb = server.rss_mb()
     summaries = [g.stop() for g in groups]
     single_key = f"{single_id}:CONFIRMED"
     single_last = max(s["arrivals"][single_key][1] for s in summaries if single_key in s["arrivals"])
@@ -410,6 +433,8 @@ def workload_burst(server: Server, api: Api, menu: SeededMenu, burst: int = 100)
         "burst_deliveries": burst_deliveries,
         "burst_expected": expected,
         "burst_deliveries_per_s": burst_deliveries / (burst_last - burst_start),
+        "burst_cpu_us_per_delivery": cpu_burst / burst_deliveries * 1e6 if burst_deliveries else float("nan"),
+        "rss_mb_with_sockets": rss_mb,
         "seq_gaps": sum(s["seq_gaps"] for s in summaries),
         "sockets_closed": [s["closed"] for s in summaries],
     }
@@ -458,7 +483,7 @@ def run_once(only: set[str], seconds: float) -> dict[str, Any]:
             rss["g"] = server.rss_mb()
     if "d" in only:
         with seeded_server(20) as (server, api, menu):
-            out["d_burst"] = workload_burst(server, api, menu)
+            out["d_burst"] = workload_burst(server, api.token, menu)
             rss["d"] = server.rss_mb()
     out["e_rss_mb"] = rss
     out["e_rss_mb_max"] = max(rss.values()) if rss else float("nan")
@@ -524,18 +549,41 @@ def print_table(runs: list[dict[str, Any]]) -> None:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument(
-        "--only", default="a,b,c,d", help="comma list of workloads: a,b,c,d,g (e is always reported; g: item taps)"
+        "--only",
+        help="the workloads of ours alone, as a comma list: a,b,c,d,g (e is always reported; g: item taps); "
+        "without it, the side-by-side comparison with the Node stand-in runs",
     )
-    parser.add_argument("--runs", type=int, default=3)
-    parser.add_argument("--seconds", type=float, default=10.0, help="duration of each wrk load")
+    parser.add_argument(
+        "--compare",
+        nargs="?",
+        const="node",
+        choices=["node"],
+        help="ours and the Node stand-in side by side (the default when --only is not given)",
+    )
+    parser.add_argument("--quick", action="store_true", help="comparison: 1 rep, 3 s loads, 3 long-running reps")
+    parser.add_argument("--runs", type=int, help="runs (reps of the comparison); default 3")
+    parser.add_argument("--seconds", type=float, help="duration of each wrk load; default 10")
+    parser.add_argument("--long-reps", type=int, help="comparison: loads on the long-running server pair; default 5")
     parser.add_argument("--json", type=Path, help="also write the raw results to this file")
     args = parser.parse_args()
     require_wrk()
+    if args.only is None or args.compare:
+        from benchmarks.compare import Settings, run_compare
+
+        settings = Settings.quick() if args.quick else Settings()
+        if args.runs is not None:
+            settings.reps = args.runs
+        if args.seconds is not None:
+            settings.seconds = settings.long_seconds = args.seconds
+        if args.long_reps is not None:
+            settings.long_reps = args.long_reps
+        run_compare(settings, args.json)
+        return
     only = set(args.only.split(","))
     runs = []
-    for n in range(args.runs):
-        print(f"run {n + 1}/{args.runs} ...", file=sys.stderr, flush=True)
-        runs.append(run_once(only, args.seconds))
+    for n in range(args.runs or 3):
+        print(f"run {n + 1}/{args.runs or 3} ...", file=sys.stderr, flush=True)
+        runs.append(run_once(only, args.seconds or 10.0))
     print_table(runs)
     document = json.dumps({"runs": runs}, indent=2, default=str)
     print(document)

@@ -8,6 +8,11 @@ close) so that it costs a few microseconds per message: a full client library pa
 keep up with the server and the benchmark would measure the client.
 
     python benchmarks/ws_clients.py --base ws://127.0.0.1:8000 --kitchen 5 --token JWT --orders orders.json
+
+`--socketio` speaks to the Node stand-in instead (benchmarks/node/server.js): Engine.IO v4 / Socket.IO v5 over the
+same bare websocket (`/socket.io/?EIO=4&transport=websocket`): the open packet "0{...}" is answered with "40", the
+namespace's "40{...}" with `42["join",{...}]`, a ping "2" with a pong "3"; the first `42[...]` event is the snapshot,
+every later one a delivery (those events carry no `seq`, so no gap is counted).
 """
 
 from __future__ import annotations
@@ -46,8 +51,11 @@ def _field(payload: bytes, name: bytes) -> bytes:
 
 
 class Subscriber(asyncio.Protocol):
-    def __init__(self, name: str, order_id: str | None, stats: Stats, on_ready: Any, request: bytes) -> None:
+    def __init__(
+        self, name: str, order_id: str | None, stats: Stats, on_ready: Any, request: bytes, join: bytes = b""
+    ) -> None:
         self.name = name
+        self.join = join  # the Socket.IO join event to send once the namespace is connected; b"" for ours
         self.order_id = order_id.encode() if order_id else None
         self.stats = stats
         self.on_ready = on_ready
@@ -109,6 +117,9 @@ class Subscriber(asyncio.Protocol):
             return
         if opcode != 0x1:
             return
+        if self.join:
+            self.socketio_frame(payload)
+            return
         now = time.time()
         tail = payload.rfind(b'"seq":')
         seq = int(payload[tail + 6 : -1]) if tail >= 0 else -1
@@ -116,19 +127,27 @@ class Subscriber(asyncio.Protocol):
             self.stats.seq_gaps += 1
         self.seq = seq
         if not self.snapshot:
-            self.snapshot = True
-            self.stats.per_socket[self.name] = 0
-            self.on_ready()
+            self.joined()
             return
-        order_id = _field(payload, b'"data":{"id":"')
-        if self.order_id is not None and order_id != self.order_id:
-            self.stats.wrong_room += 1
+        self.delivered(now, payload, b'"data":{"id":"')
+
+    def joined(self) -> None:
+        """The snapshot came: this socket is subscribed."""
+        self.snapshot = True
+        self.stats.per_socket[self.name] = 0
+        self.on_ready()
+
+    def delivered(self, now: float, payload: bytes, id_marker: bytes) -> None:
+        """One event: counted for its socket, checked against the room, its arrival kept per order and status."""
+        order_id = _field(payload, id_marker)
         stats = self.stats
+        if self.order_id is not None and order_id != self.order_id:
+            stats.wrong_room += 1
         stats.deliveries += 1
         stats.per_socket[self.name] += 1
+        key = order_id + b":" + _field(payload, b'"status":"')
         stats.first = now if stats.first is None else stats.first
         stats.last = now
-        key = order_id + b":" + _field(payload, b'"status":"')
         seen = stats.arrivals.get(key)
         if seen is None:
             stats.arrivals[key] = [now, now, 1]
@@ -136,11 +155,36 @@ class Subscriber(asyncio.Protocol):
             seen[1] = now
             seen[2] += 1
 
+    def socketio_frame(self, payload: bytes) -> None:
+        """One Engine.IO packet (one websocket text frame): open, ping, connect, event, disconnect."""
+        if payload.startswith(b"42"):
+            now = time.time()
+            if not self.snapshot:
+                if not payload.startswith(b'42["snapshot"'):
+                    raise RuntimeError(f"{self.name}: join refused: {payload[:120]!r}")
+                self.joined()
+                return
+            self.delivered(now, payload, b'{"id":"')
+        elif payload == b"2":
+            self.send(0x1, b"3")
+        elif payload.startswith(b"0{"):
+            self.send(0x1, b"40")
+        elif payload.startswith(b"40"):
+            self.send(0x1, self.join)
+        elif payload.startswith((b"41", b"1")):
+            self.stats.closed["socketio-disconnect"] = self.stats.closed.get("socketio-disconnect", 0) + 1
+
     def send(self, opcode: int, payload: bytes) -> None:
         mask = os.urandom(4)
         masked = bytes(b ^ mask[n % 4] for n, b in enumerate(payload))
+        size = len(payload)
+        head = (
+            bytes([0x80 | opcode, 0x80 | size])
+            if size < 126
+            else bytes([0x80 | opcode, 0xFE]) + size.to_bytes(2, "big")
+        )
         if self.transport is not None:
-            self.transport.write(bytes([0x80 | opcode, 0x80 | len(payload)]) + mask + masked)
+            self.transport.write(head + mask + masked)
 
 
 def handshake(url: str) -> tuple[str, int, bytes]:
@@ -161,13 +205,25 @@ async def main() -> None:
     parser.add_argument("--token", default="")
     parser.add_argument("--orders", help="JSON file: [[orderId, trackingToken], ...]")
     parser.add_argument("--timeout", type=float, default=300)
+    parser.add_argument("--socketio", action="store_true", help="speak Socket.IO to the Node stand-in")
     args = parser.parse_args()
-    rooms: list[tuple[str, str, str | None]] = [
-        (f"{args.base}/api/ws/kitchen?token={args.token}", f"kitchen-{n}", None) for n in range(args.kitchen)
-    ]
-    if args.orders:
-        for order_id, tracking in json.loads(Path(args.orders).read_text()):
-            rooms.append((f"{args.base}/api/ws/orders/{order_id}?tracking={tracking}", f"order-{order_id}", order_id))
+    orders = json.loads(Path(args.orders).read_text()) if args.orders else []
+    rooms: list[tuple[str, str, str | None, bytes]] = []
+    if args.socketio:
+        url = f"{args.base}/socket.io/?EIO=4&transport=websocket"
+        kitchen_join = json.dumps(["join", {"room": "kitchen", "token": args.token}], separators=(",", ":"))
+        rooms += [(url, f"kitchen-{n}", None, b"42" + kitchen_join.encode()) for n in range(args.kitchen)]
+        for order_id, tracking in orders:
+            message = json.dumps(["join", {"room": "order", "id": order_id, "token": tracking}], separators=(",", ":"))
+            rooms.append((url, f"order-{order_id}", order_id, b"42" + message.encode()))
+    else:
+        rooms += [
+            (f"{args.base}/api/ws/kitchen?token={args.token}", f"kitchen-{n}", None, b"") for n in range(args.kitchen)
+        ]
+        for order_id, tracking in orders:
+            rooms.append(
+                (f"{args.base}/api/ws/orders/{order_id}?tracking={tracking}", f"order-{order_id}", order_id, b"")
+            )
     loop = asyncio.get_running_loop()
     stats, ready = Stats(), asyncio.Event()
     joined = [0]
@@ -177,14 +233,16 @@ async def main() -> None:
         if joined[0] == len(rooms):
             ready.set()
 
-    subscribers = []
-    for index, (url, name, order_id) in enumerate(rooms):
+    subscribers: list[Subscriber] = []
+    for index, (url, name, order_id, join) in enumerate(rooms):
         host, port, request = handshake(url)
-        _, protocol = await loop.create_connection(
-            lambda name=name, order_id=order_id, request=request: Subscriber(name, order_id, stats, on_ready, request),
-            host,
-            port,
-        )
+
+        def factory(
+            name: str = name, order_id: str | None = order_id, request: bytes = request, join: bytes = join
+        ) -> Subscriber:
+            return Subscriber(name, order_id, stats, on_ready, request, join)
+
+        _, protocol = await loop.create_connection(factory, host, port)
         subscribers.append(protocol)
         if index % 50 == 49:
             await asyncio.sleep(0.02)  # do not stampede the accept queue

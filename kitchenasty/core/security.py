@@ -167,7 +167,7 @@ class TokenCodec:
             del self._verified[token]
         claims = self._decode(token)
         if len(self._verified) >= VERIFIED_TOKENS_KEPT:
-            self._verified.pop(next(iter(self._verified)))  # the oldest
+            self._verified.clear()  # rare; no iteration another thread's write could break, no LRU to keep
         self._verified[token] = claims
         return claims
 

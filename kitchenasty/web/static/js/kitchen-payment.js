@@ -23,10 +23,15 @@ export function textToCents(text) {
 
 const centsOf = (amount) => textToCents(String(amount)) ?? Math.round(Number(amount) * 100);
 
+/** The order's payment state and its words ("Not paid"). */
+function paymentState(order) {
+  const status = order.paymentStatus || "UNPAID";
+  return { status, words: PAYMENT_WORDS[status] || status };
+}
+
 /** The badge (and, while unpaid, the "Mark paid" button) for one order's card. */
 export function paymentBadge(order) {
-  const status = order.paymentStatus || "UNPAID";
-  const words = PAYMENT_WORDS[status] || status;
+  const { status, words } = paymentState(order);
   const badge = el("span", { class: `pay-badge pay-${status.toLowerCase()}`, dataset: { payment: status }, text: words });
   const button = OPEN.has(status)
     ? el("button", {
@@ -46,8 +51,7 @@ export function paymentBadge(order) {
  * would cost a ticket per column: while unpaid the chip is the button that opens the dialog.
  */
 export function paymentChip(order) {
-  const status = order.paymentStatus || "UNPAID";
-  const words = PAYMENT_WORDS[status] || status;
+  const { status, words } = paymentState(order);
   const props = { class: `pay-chip pay-${status.toLowerCase()}`, dataset: { payment: status }, text: words };
   if (!OPEN.has(status)) return el("span", props);
   return el("button", {

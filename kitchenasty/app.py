@@ -15,6 +15,7 @@ from kitchenasty import __version__
 from kitchenasty.auth.routes import AuthController
 from kitchenasty.core.backup import BackupScheduler
 from kitchenasty.core.config import BootSettings
+from kitchenasty.core.fanout import ServerSendApp
 from kitchenasty.core.guards import provide_principal, send_renewed_token
 from kitchenasty.core.health import health
 from kitchenasty.core.http import EXCEPTION_HANDLERS, KitchenRequest, RequestScreen, with_nosniff
@@ -117,7 +118,7 @@ def create_app(settings: BootSettings, *, services: Services | None = None) -> L
         # several dependencies in an anyio task group, which cost ~0.1 ms on every request.
         return await provide_principal(request)
 
-    app = Litestar(
+    app = ServerSendApp(
         route_handlers=[health, *DOCS_ROUTES, AuthController, StaffController, SettingsController, *_domain_routes()],
         dependencies={
             "principal": Provide(provide_caller),

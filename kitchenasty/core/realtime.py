@@ -6,8 +6,8 @@ it subscribed (so no committed change can fall between the snapshot and the stre
 message is a JSON text frame `{"event", "data", "seq"}` whose `seq` rises by one per message on that socket; a
 client that sees a gap or reconnects takes a new snapshot. Refusals close with 4401 / 4403 / 4404 and a reason.
 
-`RoomPublisher` hands a frame head (encoded once per event) to rooms from any thread or loop; a socket only appends
-its own `seq`.
+`RoomPublisher` hands a frame head (encoded once per event) to rooms from any thread or loop; `core.fanout.RoomHub`
+hands it to each local socket of the room in one pass, and a socket only appends its own `seq`.
 
 Sessions: a socket admitted on a login (the kitchen; an order room without a tracking token) is closed with 4401
 as soon as that session ends (logout, password change, deactivation: the `auth.sessionsEnded` event), and every
@@ -17,7 +17,7 @@ ended (the CLI's `set-password`, a second server on the same database).
 Heartbeat: a client may send `ping` (or `{"event":"ping"}`) and gets a `pong` message back, so a browser notices a
 dead server or network (it cannot see protocol-level pings). The server notices dead tablets through the
 WebSocket protocol pings uvicorn sends (every 20 s, 20 s timeout) and closes sockets whose backlog grows past
-`MAX_BACKLOG` (a stuck client) with 1013, so the client reconnects and resyncs.
+`MAX_BACKLOG` (a stuck client) with 1013, so the client reconnects and resyncs (dropped if it still reads nothing).
 """
 
 from __future__ import annotations
@@ -39,6 +39,7 @@ from litestar.plugins import InitPlugin
 
 from kitchenasty.core.config import BootSettings, ConfigError
 from kitchenasty.core.errors import DomainError
+from kitchenasty.core.fanout import DirectWire, RoomHub
 from kitchenasty.core.guards import PrincipalVerifier, renewal_header, session_claims
 from kitchenasty.core.http import json_too_deep
 from kitchenasty.core.logging import get_logger
@@ -55,6 +56,7 @@ CLOSE_NOT_FOUND = 4404
 CLOSE_TRY_AGAIN = 1013
 MAX_BACKLOG = 1000
 """Undelivered messages a socket may have queued before it is closed as stuck (it reconnects and resyncs)."""
+STUCK_GRACE_SECONDS = 5.0
 SESSION_ENDED_REASON = "Your session has ended; log in again."
 
 encode_json = msgspec.json.Encoder().encode
@@ -110,6 +112,7 @@ class RoomChannels(ChannelsPlugin):
     def __init__(self, *args: Any, lasting: frozenset[str] = frozenset(), **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.lasting = lasting
+        self.hub = RoomHub(self)
 
     async def unsubscribe(self, subscriber: Any, channels: str | Iterable[str] | None = None) -> None:
         await super().unsubscribe(subscriber, channels)
@@ -119,8 +122,8 @@ class RoomChannels(ChannelsPlugin):
                 del self._channels[name]
 
     def rooms(self) -> dict[str, int]:
-        """Open rooms and how many sockets are in each."""
-        return {name: len(subscribers) for name, subscribers in self._channels.items() if subscribers}
+        """Open rooms and how many of this process's sockets are in each."""
+        return {name: self.hub.members(name) for name, subscribers in self._channels.items() if subscribers}
 
 
 class LiveSessions:
@@ -253,12 +256,26 @@ class RoomJoin:
 
 
 class RoomSocket:
-    """One accepted socket: numbered frames (one sender at a time), heartbeat replies, room forwarding."""
+    """One accepted socket in its rooms: numbered frames in order, heartbeat replies.
+
+    Room messages arrive through `deliver` (from the `RoomHub`): written at once when nothing is ahead of them,
+    else kept in order in `_waiting` and sent by `drain` (until the snapshot is out, while the socket is paused by
+    back-pressure or a reply is being sent)."""
 
     def __init__(self, socket: WebSocket[Any, Any, Any]) -> None:
         self.socket = socket
         self.seq = 0
         self._lock = asyncio.Lock()
+        self._wire = DirectWire.of(socket)
+        self._waiting: list[bytes] | None = []
+        self._drainer: asyncio.Future[None] | None = None
+        self.stuck = asyncio.Event()
+        """Set when more than `MAX_BACKLOG` messages wait: the socket is closed and its client resyncs."""
+
+    @property
+    def behind(self) -> int:
+        """Room messages waiting to be sent to this socket."""
+        return len(self._waiting or ())
 
     async def send_head(self, head: bytes) -> None:
         async with self._lock:
@@ -268,20 +285,51 @@ class RoomSocket:
     async def send(self, event: str, data: Any) -> None:
         await self.send_head(frame_head(event, _encode(data)))
 
-    async def forward(self, events: Any) -> None:
-        """Send each room message (already-encoded heads) until the subscription ends."""
-        async for head in events.iter_events():
-            if events.qsize > MAX_BACKLOG:
-                log.warning("socket too slow, closing", path=self.socket.url.path, backlog=events.qsize)
-                await self.socket.close(CLOSE_TRY_AGAIN, "Too far behind; reconnect for a fresh snapshot")
+    def deliver(self, heads: list[bytes]) -> None:
+        waiting = self._waiting
+        if waiting is None:
+            wire = self._wire
+            if wire is not None and not self._lock.locked() and wire.ready():
+                self.seq = wire.write_frames(heads, self.seq)
                 return
-            await self.send_head(head)
+            self._waiting = list(heads)
+            self._drainer = asyncio.ensure_future(self.drain())
+            return
+        waiting.extend(heads)
+        if len(waiting) > MAX_BACKLOG:
+            self.stuck.set()
+
+    async def drain(self) -> None:
+        """Send the messages that waited, in order, until none is left; then new ones may be written at once."""
+        while self._waiting:
+            heads, self._waiting = self._waiting, []
+            for head in heads:
+                await self.send_head(head)
+        self._waiting = None
+
+    async def close_when_stuck(self) -> None:
+        """Close with 1013 once too far behind. The close frame queues behind what the client has not read yet: a
+        client that reads nothing for `STUCK_GRACE_SECONDS` more has its connection dropped."""
+        await self.stuck.wait()
+        log.warning("socket too slow, closing", path=self.socket.url.path, backlog=self.behind)
+        try:
+            async with asyncio.timeout(STUCK_GRACE_SECONDS):
+                await self.socket.close(CLOSE_TRY_AGAIN, "Too far behind; reconnect for a fresh snapshot")
+        except TimeoutError:
+            if self._wire is not None:
+                self._wire.abort()
 
     async def close_when(self, ended: asyncio.Event) -> None:
         """Close with 4401 once the login session that admitted this socket has ended."""
         await ended.wait()
         async with self._lock:
             await self.socket.close(CLOSE_UNAUTHORIZED, SESSION_ENDED_REASON)
+
+    async def stop(self) -> None:
+        if self._drainer is not None and not self._drainer.done():
+            self._drainer.cancel()
+            with contextlib.suppress(asyncio.CancelledError, WebSocketDisconnect, OSError, RuntimeError):
+                await self._drainer
 
     async def listen(self) -> None:
         """Answer heartbeats until the client goes away."""
@@ -337,12 +385,18 @@ async def serve_room(
     sessions: LiveSessions | None = getattr(socket.app.state, "live_sessions", None)
     claims = session_claims(socket) if joined.by_session else None
     ended = sessions.watch(claims) if sessions is not None and claims is not None else None
+    hub = channels.hub if isinstance(channels, RoomChannels) else RoomHub(channels)
     try:
         with contextlib.suppress(WebSocketDisconnect):
-            async with channels.start_subscription(joined.rooms) as subscriber:
+            await hub.join(room, joined.rooms)
+            try:
                 await room.send(SNAPSHOT, await joined.snapshot())
+                await room.drain()
                 watchers = [room.close_when(ended)] if ended is not None else []
-                await _run_until_first_done(room.forward(subscriber), room.listen(), *watchers)
+                await _run_until_first_done(room.close_when_stuck(), room.listen(), *watchers)
+            finally:
+                await hub.leave(room, joined.rooms)
+                await room.stop()
     finally:
         if sessions is not None and ended is not None:
             sessions.unwatch(ended)
